@@ -1,0 +1,38 @@
+"""The composition root: settings -> secret -> engine -> sessions -> surveys.
+
+`firevoice run` and every CLI command build the application here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import Settings, resolve_secret_key
+from storage.db import make_engine, make_sessionmaker
+from surveys.loader import SurveyCatalog
+
+
+@dataclass
+class App:
+    settings: Settings
+    secret: bytes
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    catalog: SurveyCatalog
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def load_catalog(settings: Settings) -> SurveyCatalog:
+    return SurveyCatalog.load(settings.surveys_dir)
+
+
+def build_app(settings: Settings) -> App:
+    """Wire the application; raises SettingsError or SurveyFileError with a clear message."""
+    secret = resolve_secret_key(settings)
+    catalog = load_catalog(settings)
+    engine = make_engine(settings.database_url)
+    return App(settings, secret, engine, make_sessionmaker(engine), catalog)

@@ -1,0 +1,408 @@
+"""The `firevoice` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.app import App, build_app, load_catalog
+from bot.settings import Settings, SettingsError, load_settings, resolve_secret_key
+from storage import migrate, services
+from storage.uow import UnitOfWork
+from surveys.equality import MONITORING_SURVEY_KEY
+from surveys.importing import ResponseImportError
+from surveys.links import LinkError, LinkTarget, make_payload
+from surveys.loader import SurveyFileError, load_survey_file
+from surveys.organisation import OrgImportError
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="firevoice: anonymous surveys for fire and rescue services.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+survey_app = typer.Typer(help="Survey definitions.", no_args_is_help=True)
+org_app = typer.Typer(help="The organisation structure.", no_args_is_help=True)
+wave_app = typer.Typer(help="Survey waves.", no_args_is_help=True)
+responses_app = typer.Typer(help="Responses collected elsewhere.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(survey_app, name="survey")
+app.add_typer(org_app, name="org")
+app.add_typer(wave_app, name="wave")
+app.add_typer(responses_app, name="responses")
+app.add_typer(db_app, name="db")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(the configured database)"
+
+
+def _upgrade(settings: Settings) -> None:
+    try:
+        migrate.upgrade(settings.database_url)
+    except (OperationalError, DBAPIError, OSError) as exc:
+        fail(f"cannot use the database {_safe_url(settings.database_url)}: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _with_app(work: Callable[[App], Awaitable[T]]) -> T:
+    """Migrate, build the app, run one async job, and turn known errors into messages."""
+    settings = _settings()
+    _upgrade(settings)
+    try:
+        application = build_app(settings)
+    except (SettingsError, SurveyFileError) as exc:
+        fail(str(exc))
+
+    async def main() -> T:
+        try:
+            return await work(application)
+        finally:
+            await application.close()
+
+    try:
+        return asyncio.run(main())
+    except (services.ServiceError, LinkError) as exc:
+        fail(str(exc))
+    except OrgImportError as exc:
+        fail(f"nothing was imported; fix these problems and try again:\n{exc}")
+    except ResponseImportError as exc:
+        fail(f"nothing was imported; fix these problems and try again:\n{exc}")
+    except (OperationalError, DBAPIError, OSError) as exc:
+        fail(f"database error on {_safe_url(settings.database_url)}: {_first_line(exc)}")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text (save the spreadsheet as 'CSV UTF-8')")
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror}")
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD", code=2)
+
+
+# --- run and db ---------------------------------------------------------------------------
+
+
+@app.command()
+def run() -> None:
+    """Start the bot (long polling)."""
+    from bot.runner import run_bot
+
+    settings = _settings()
+    if settings.bot_token is None:
+        fail(
+            "no bot token configured. Set FIREVOICE_BOT_TOKEN (in the environment or in a "
+            ".env file) to the token that @BotFather gives you in Telegram: open "
+            "https://t.me/BotFather, send /newbot and follow the steps."
+        )
+    try:
+        resolve_secret_key(settings)
+    except SettingsError as exc:
+        fail(str(exc))
+    _upgrade(settings)
+    try:
+        application = build_app(settings)
+    except (SettingsError, SurveyFileError) as exc:
+        fail(str(exc))
+    asyncio.run(run_bot(application))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or update the database schema (the bot also does this when it starts)."""
+    settings = _settings()
+    _upgrade(settings)
+    typer.echo(
+        f"database {_safe_url(settings.database_url)} is at revision {migrate.current_head()}"
+    )
+
+
+# --- surveys ------------------------------------------------------------------------------
+
+
+@survey_app.command("validate")
+def survey_validate(
+    paths: Annotated[list[Path], typer.Argument(help="Survey YAML files to check.")],
+) -> None:
+    """Check survey files and report every problem."""
+    problems = 0
+    for path in paths:
+        try:
+            survey = load_survey_file(path)
+        except SurveyFileError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            problems += len(exc.problems)
+        else:
+            typer.echo(f"{path}: ok ({survey.key}, {len(survey.questions)} questions)")
+    if problems:
+        fail(f"{problems} problem(s) found", code=1)
+
+
+@survey_app.command("list")
+def survey_list() -> None:
+    """List bundled and configured surveys."""
+    try:
+        catalog = load_catalog(_settings())
+    except SurveyFileError as exc:
+        fail(str(exc))
+    for entry in catalog.entries():
+        source = "bundled" if entry.bundled else str(entry.path)
+        survey = entry.survey
+        typer.echo(
+            f"{survey.key:<24} {survey.kind.value:<12} {len(survey.questions):>3} questions  "
+            f"{survey.title['en']}  [{source}]"
+        )
+
+
+@survey_app.command("show")
+def survey_show(key: str) -> None:
+    """Print a survey's normalised definition as JSON."""
+    try:
+        catalog = load_catalog(_settings())
+        survey = catalog.get(key)
+    except SurveyFileError as exc:
+        fail(str(exc))
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    typer.echo(json.dumps(survey.normalised(), indent=2, ensure_ascii=False))
+
+
+# --- organisation -------------------------------------------------------------------------
+
+
+@org_app.command("import")
+def org_import(file: Path) -> None:
+    """Create or update units from a CSV file (code,name,kind,parent_code,headcount)."""
+    text = _read_text(file)
+
+    async def work(application: App) -> services.OrgImportResult:
+        return await services.import_org(application.sessions, text)
+
+    result = _with_app(work)
+    typer.echo(f"{file}: {result.created} unit(s) created, {result.updated} updated")
+
+
+@org_app.command("list")
+def org_list() -> None:
+    """Show the organisation tree with headcounts."""
+
+    async def work(application: App) -> list[str]:
+        async with UnitOfWork(application.sessions) as uow:
+            units = list(await uow.units.all())
+        children: dict[Any, list[Any]] = {}
+        for unit in units:
+            children.setdefault(unit.parent_id, []).append(unit)
+        lines: list[str] = []
+
+        def walk(parent: Any, depth: int) -> None:
+            for unit in children.get(parent, []):
+                headcount = "?" if unit.headcount is None else str(unit.headcount)
+                lines.append(
+                    f"{'  ' * depth}{unit.code}  {unit.name} ({unit.kind}, headcount {headcount})"
+                )
+                walk(unit.id, depth + 1)
+
+        walk(None, 0)
+        return lines
+
+    lines = _with_app(work)
+    if not lines:
+        typer.echo("no units yet: load them with 'firevoice org import FILE.csv'")
+    for line in lines:
+        typer.echo(line)
+
+
+# --- waves --------------------------------------------------------------------------------
+
+
+@wave_app.command("open")
+def wave_open(
+    survey: Annotated[str, typer.Option("--survey", help="Survey key.")],
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Audience unit code (repeatable).")
+    ] = None,
+    closes: Annotated[str | None, typer.Option(help="Planned closing date, YYYY-MM-DD.")] = None,
+    label: Annotated[str | None, typer.Option(help="A name for the wave.")] = None,
+) -> None:
+    """Open a wave of a survey; its thresholds are fixed from now on."""
+    closes_on = _parse_date(closes, "--closes")
+
+    async def work(application: App) -> Any:
+        try:
+            definition = application.catalog.get(survey)
+        except KeyError as exc:
+            raise services.ServiceError(str(exc.args[0])) from None
+        return await services.open_wave(
+            application.sessions,
+            definition,
+            today=date.today(),
+            label=label,
+            unit_codes=unit or (),
+            closes_on=closes_on,
+        )
+
+    wave = _with_app(work)
+    typer.echo(
+        f"opened wave {wave.id} of {wave.survey_key} ({wave.label}); minimum group sizes: "
+        f"{wave.k_unit} for units, {wave.k_characteristic} for characteristics, "
+        f"{wave.k_comments} for comments"
+    )
+
+
+@wave_app.command("close")
+def wave_close(wave_id: Annotated[int, typer.Argument(help="The wave's number.")]) -> None:
+    """Close a wave."""
+
+    async def work(application: App) -> Any:
+        return await services.close_wave(application.sessions, wave_id, today=date.today())
+
+    wave = _with_app(work)
+    typer.echo(f"closed wave {wave.id} of {wave.survey_key}")
+
+
+@wave_app.command("list")
+def wave_list() -> None:
+    """List waves with their status and number of responses."""
+    summaries = _with_app(lambda application: services.list_waves(application.sessions))
+    if not summaries:
+        typer.echo("no waves yet: open one with 'firevoice wave open --survey KEY'")
+    for s in summaries:
+        w = s.wave
+        until = w.closed_on or w.closes_on
+        typer.echo(
+            f"{w.id:>4}  {w.survey_key:<20} {w.status:<6} {w.opens_on} to {until or '(open-ended)'}"
+            f"  {s.responses:>6} responses  k={w.k_unit}/{w.k_characteristic}/{w.k_comments}"
+            f"  audience: {', '.join(s.audience)}  {w.label}"
+        )
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+@responses_app.command("import")
+def responses_import(
+    file: Path,
+    survey: Annotated[str, typer.Option("--survey", help="Survey key.")],
+    wave: Annotated[
+        int | None, typer.Option("--wave", help="Wave number (default: the open one).")
+    ] = None,
+) -> None:
+    """Import responses from a CSV file: all rows are stored, or none."""
+    text = _read_text(file)
+
+    async def work(application: App) -> tuple[Any, int]:
+        if survey not in application.catalog:
+            raise services.ServiceError(
+                f"no survey with key '{survey}' (known: {', '.join(application.catalog.keys())})"
+            )
+        monitoring = (
+            application.catalog.get(MONITORING_SURVEY_KEY)
+            if MONITORING_SURVEY_KEY in application.catalog and survey != MONITORING_SURVEY_KEY
+            else None
+        )
+        return await services.import_responses(
+            application.sessions, survey, monitoring, text, wave_id=wave, today=date.today()
+        )
+
+    stored_wave, count = _with_app(work)
+    typer.echo(
+        f"{file}: {count} response(s) imported into wave {stored_wave.id} ({stored_wave.label})"
+    )
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+@app.command()
+def link(
+    survey: Annotated[str, typer.Option("--survey", help="Survey key.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit code the link is for.")] = None,
+    qr: Annotated[Path | None, typer.Option("--qr", help="Also write a QR code PNG here.")] = None,
+    bot: Annotated[
+        str | None, typer.Option("--bot", help="Bot username (default FIREVOICE_BOT_USERNAME).")
+    ] = None,
+) -> None:
+    """Print the Telegram link that starts a survey (for a unit), optionally as a QR code."""
+    username = (bot or _settings().bot_username or "").removeprefix("@").strip()
+    if not username:
+        fail(
+            "the bot's username is needed for the link: "
+            "pass --bot NAME or set FIREVOICE_BOT_USERNAME"
+        )
+    if not all(c.isalnum() or c == "_" for c in username) or not 5 <= len(username) <= 32:
+        fail(f"--bot: {username!r} is not a Telegram bot username", code=2)
+
+    async def work(application: App) -> str:
+        if survey not in application.catalog:
+            raise services.ServiceError(
+                f"no survey with key '{survey}' (known: {', '.join(application.catalog.keys())})"
+            )
+        if unit is not None:
+            async with UnitOfWork(application.sessions) as uow:
+                if await uow.units.by_code(unit) is None:
+                    raise services.ServiceError(
+                        f"unknown unit code {unit!r} ('firevoice org list')"
+                    )
+        return make_payload(application.secret, LinkTarget(survey, unit))
+
+    payload = _with_app(work)
+    url = f"https://t.me/{username}?start={payload}"
+    typer.echo(url)
+    if qr is not None:
+        import qrcode
+
+        try:
+            qrcode.make(url, border=4).save(qr)
+        except OSError as exc:
+            fail(f"{qr}: cannot write the QR code: {exc.strerror or exc}")
+        typer.echo(f"QR code written to {qr}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

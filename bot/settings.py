@@ -1,0 +1,156 @@
+"""Settings from FIREVOICE_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "FIREVOICE_"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./firevoice.db"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+PLACEHOLDER_SECRETS = frozenset(
+    {"changeme", "change-me", "change_me", "changethis", "secret", "password", "example", "test"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message names the variable and what is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "production"] = "development"
+    bot_token: SecretStr | None = None
+    bot_username: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    secret_key: SecretStr | None = None
+    secret_key_file: Path = Path("firevoice.secret")
+    redis_url: str | None = None
+    surveys_dir: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+
+    @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        # Accept the URLs people copy from hosting dashboards and pick the async driver.
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
+            if value.startswith(plain):
+                value = driver + value.removeprefix(plain)
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must be an SQLite URL (sqlite+aiosqlite:///path/to/file.db) or a PostgreSQL "
+                "URL (postgresql+asyncpg://user@host:5432/dbname)"
+            )
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
+            raise ValueError("must be an http:// or https:// URL of a Bot API server")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://host:port/db URL")
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            head, _, tail = value.get_secret_value().partition(":")
+            if not head.isdigit() or len(tail) < 20:
+                raise ValueError(
+                    "does not look like a bot token (it should look like 123456789:AA...; "
+                    "get one from @BotFather in Telegram)"
+                )
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one message per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{ENV_PREFIX}{field.upper()}: {message}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+
+
+def resolve_secret_key(settings: Settings) -> bytes:
+    """The key behind pseudonyms and link signatures.
+
+    In production it must be set and must not be a placeholder. In development one is
+    created on first use and kept in a file only its owner can read, so pseudonyms stay
+    stable across restarts.
+    """
+    if settings.secret_key is not None:
+        value = settings.secret_key.get_secret_value()
+        if value.lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"{ENV_PREFIX}SECRET_KEY: must be a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters, not a placeholder; create one with: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return value.encode()
+    if settings.environment == "production":
+        raise SettingsError(
+            f"{ENV_PREFIX}SECRET_KEY: required in production (it keys the pseudonyms; losing "
+            "or changing it breaks one-response-per-person for open waves); create one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    path = settings.secret_key_file
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise SettingsError(
+                f"{ENV_PREFIX}SECRET_KEY_FILE: {path} can be read by other users "
+                f"(mode {mode:o}); run: chmod 600 {path}"
+            )
+        value = path.read_text(encoding="utf-8").strip()
+        if len(value) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY_FILE: {path} does not hold a usable key")
+        return value.encode()
+    value = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Create with owner-only permissions from the start rather than chmod afterwards.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value.encode()

@@ -1,0 +1,167 @@
+"""Database tables.
+
+The anonymity model (docs/privacy.md) is this schema's first duty:
+
+* ``participations`` says who (a keyed pseudonym) took part in which wave. It has no date,
+  no unit and no link to a response.
+* ``responses`` and ``answers`` say what was answered. They hold no Telegram id, username,
+  pseudonym or anything derived from them, no time finer than a date, and random ids.
+* On SQLite the respondent tables are WITHOUT ROWID, so rows are kept in the order of
+  their random keys and the file does not reveal in which order they were written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from surveys.equality import CHARACTERISTICS
+
+NO_ROWID = {"sqlite_with_rowid": False}
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Unit(Base):
+    """An organisational unit: service, area, station, watch or department."""
+
+    __tablename__ = "units"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("units.id", ondelete="RESTRICT"), index=True
+    )
+    headcount: Mapped[int | None] = mapped_column(Integer)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="raise")
+
+    __table_args__ = (CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),)
+
+
+class Wave(Base):
+    """One run of a survey: its audience, dates and the thresholds frozen when it opened."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    survey_key: Mapped[str] = mapped_column(String(32), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(8))  # open | closed
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    k_unit: Mapped[int] = mapped_column(SmallInteger)
+    k_characteristic: Mapped[int] = mapped_column(SmallInteger)
+    k_comments: Mapped[int] = mapped_column(SmallInteger)
+    # The normalised survey definition as it was when the wave opened, so later edits
+    # to the YAML file cannot change what stored answers mean.
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint(
+            "k_unit >= 5 AND k_characteristic >= 5 AND k_comments >= 10", name="thresholds"
+        ),
+    )
+
+
+class WaveUnit(Base):
+    """A unit in a wave's audience (the unit and everything below it)."""
+
+    __tablename__ = "wave_units"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("units.id", ondelete="RESTRICT"), primary_key=True
+    )
+
+
+class Participation(Base):
+    """Who took part in a wave, by keyed pseudonym; deliberately no date and no response link."""
+
+    __tablename__ = "participations"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True
+    )
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class Response(Base):
+    """One submitted response: anonymous, dated to the day, with an equality snapshot."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))  # telegram | import
+
+    # Equality snapshot: one nullable column per characteristic (None = not answered).
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    sex: Mapped[str | None] = mapped_column(String(40))
+    gender_identity: Mapped[str | None] = mapped_column(String(40))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+    ethnic_group: Mapped[str | None] = mapped_column(String(40))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    disability: Mapped[str | None] = mapped_column(String(40))
+    marriage_civil_partnership: Mapped[str | None] = mapped_column(String(40))
+    pregnancy_maternity: Mapped[str | None] = mapped_column(String(40))
+    caring: Mapped[str | None] = mapped_column(String(40))
+    staff_group: Mapped[str | None] = mapped_column(String(40))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    __table_args__ = (NO_ROWID,)
+
+
+class Answer(Base):
+    """One answer; a multiple-choice answer is one row per chosen option (position 0, 1, ...)."""
+
+    __tablename__ = "answers"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=0)
+    option: Mapped[str | None] = mapped_column(String(32))
+    number: Mapped[int | None] = mapped_column(SmallInteger)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers", lazy="raise")
+
+    __table_args__ = (NO_ROWID,)
+
+
+# The snapshot columns must match the characteristics the domain defines.
+_SNAPSHOT_COLUMNS = {c.name for c in Response.__table__.columns} & set(CHARACTERISTICS)
+if set(CHARACTERISTICS) != _SNAPSHOT_COLUMNS:
+    raise RuntimeError("the responses table must have one column per characteristic")

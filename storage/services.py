@@ -1,0 +1,266 @@
+"""Application services: the operations the CLI and the bot perform, each in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Answer as AnswerRow
+from storage.models import Response, Unit, Wave
+from storage.uow import UnitOfWork
+from surveys.engine import Answer
+from surveys.equality import Snapshot
+from surveys.importing import parse_responses_csv
+from surveys.model import QuestionType, Survey
+from surveys.organisation import ExistingUnit, OrgImportError, UnitKind, check_tree, parse_org_csv
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message is meant for the user."""
+
+
+# --- organisation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgImportResult:
+    created: int
+    updated: int
+
+
+async def import_org(sessions: Sessions, csv_text: str) -> OrgImportResult:
+    """Create or update units in one transaction; raises OrgImportError and stores nothing."""
+    rows, problems = parse_org_csv(csv_text)
+    async with UnitOfWork(sessions) as uow:
+        existing = {u.code: u for u in await uow.units.all()}
+        if rows:
+            problems += check_tree(
+                rows,
+                {
+                    code: ExistingUnit(code, UnitKind(u.kind), _parent_code(u, existing))
+                    for code, u in existing.items()
+                },
+            )
+        if problems:
+            raise OrgImportError(problems)
+        created = updated = 0
+        by_code = dict(existing)
+        for row in rows:
+            unit = by_code.get(row.code)
+            if unit is None:
+                unit = Unit(id=uuid.uuid4(), code=row.code)
+                uow.units.add(unit)
+                by_code[row.code] = unit
+                created += 1
+            else:
+                updated += 1
+            unit.name = row.name
+            unit.kind = row.kind.value
+            unit.headcount = row.headcount
+        # Parents second, once every unit in the file has an id.
+        for row in rows:
+            parent = by_code[row.parent_code] if row.parent_code else None
+            by_code[row.code].parent_id = parent.id if parent else None
+        await uow.commit()
+    return OrgImportResult(created, updated)
+
+
+def _parent_code(unit: Unit, by_code: Mapping[str, Unit]) -> str | None:
+    if unit.parent_id is None:
+        return None
+    for other in by_code.values():
+        if other.id == unit.parent_id:
+            return other.code
+    return None
+
+
+# --- waves ------------------------------------------------------------------------------
+
+
+async def open_wave(
+    sessions: Sessions,
+    survey: Survey,
+    *,
+    today: date,
+    label: str | None = None,
+    unit_codes: Sequence[str] = (),
+    closes_on: date | None = None,
+) -> Wave:
+    """Open a wave, freezing the survey definition and its disclosure thresholds."""
+    if closes_on is not None and closes_on < today:
+        raise ServiceError(f"the closing date {closes_on.isoformat()} is in the past")
+    async with UnitOfWork(sessions) as uow:
+        units = list(await uow.units.all())
+        if not units:
+            raise ServiceError(
+                "there are no organisational units yet: load them first with "
+                "'firevoice org import FILE.csv'"
+            )
+        if unit_codes:
+            by_code = {u.code: u for u in units}
+            unknown = [c for c in unit_codes if c not in by_code]
+            if unknown:
+                raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
+            audience = [by_code[c].id for c in unit_codes]
+        else:
+            audience = [u.id for u in units if u.parent_id is None]
+        wave = Wave(
+            survey_key=survey.key,
+            label=label or f"{survey.key} {today.isoformat()}",
+            status="open",
+            opens_on=today,
+            closes_on=closes_on,
+            k_unit=survey.thresholds.unit,
+            k_characteristic=survey.thresholds.characteristic,
+            k_comments=survey.thresholds.comments,
+            definition=survey.model_dump(mode="json"),
+        )
+        await uow.waves.add(wave, audience)
+        await uow.commit()
+        return wave
+
+
+async def close_wave(sessions: Sessions, wave_id: int, *, today: date) -> Wave:
+    async with UnitOfWork(sessions) as uow:
+        wave = await uow.waves.get(wave_id)
+        if wave is None:
+            raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
+        if wave.status == "closed":
+            raise ServiceError(f"wave {wave_id} is already closed (on {wave.closed_on})")
+        wave.status = "closed"
+        wave.closed_on = today
+        await uow.commit()
+        return wave
+
+
+@dataclass(frozen=True)
+class WaveSummary:
+    wave: Wave
+    responses: int
+    audience: list[str]
+
+
+async def list_waves(sessions: Sessions) -> list[WaveSummary]:
+    async with UnitOfWork(sessions) as uow:
+        codes = {u.id: u.code for u in await uow.units.all()}
+        out = []
+        for wave in await uow.waves.all():
+            audience = sorted(codes[u] for u in await uow.waves.audience(wave.id))
+            out.append(WaveSummary(wave, await uow.waves.response_count(wave.id), audience))
+        return out
+
+
+async def resolve_wave(uow: UnitOfWork, survey_key: str, wave_id: int | None) -> Wave:
+    if wave_id is not None:
+        wave = await uow.waves.get(wave_id)
+        if wave is None:
+            raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
+        if wave.survey_key != survey_key:
+            raise ServiceError(
+                f"wave {wave_id} is for survey '{wave.survey_key}', not '{survey_key}'"
+            )
+        return wave
+    open_waves = await uow.waves.open_for_survey(survey_key)
+    if not open_waves:
+        raise ServiceError(
+            f"survey '{survey_key}' has no open wave: open one with "
+            f"'firevoice wave open --survey {survey_key}' or name one with --wave"
+        )
+    if len(open_waves) > 1:
+        ids = ", ".join(str(w.id) for w in open_waves)
+        raise ServiceError(
+            f"survey '{survey_key}' has several open waves ({ids}): choose one with --wave"
+        )
+    return open_waves[0]
+
+
+# --- responses --------------------------------------------------------------------------
+
+
+def answer_rows(survey: Survey, answers: Mapping[str, Answer]) -> list[AnswerRow]:
+    """Turn engine answers into rows; skipped questions are simply absent."""
+    rows: list[AnswerRow] = []
+    for key, value in answers.items():
+        if value is None:
+            continue
+        question = survey.question(key)
+        if isinstance(value, tuple):
+            rows.extend(
+                AnswerRow(question_key=key, position=i, option=option)
+                for i, option in enumerate(value)
+            )
+        elif isinstance(value, int):
+            rows.append(AnswerRow(question_key=key, position=0, number=value))
+        elif question.type == QuestionType.FREE_TEXT:
+            rows.append(AnswerRow(question_key=key, position=0, text=value))
+        else:
+            rows.append(AnswerRow(question_key=key, position=0, option=value))
+    return rows
+
+
+def new_response(
+    survey: Survey,
+    wave_id: int,
+    unit_id: uuid.UUID,
+    submitted_on: date,
+    channel: str,
+    answers: Mapping[str, Answer],
+    snapshot: Snapshot,
+) -> tuple[Response, list[AnswerRow]]:
+    # uuid4 from the OS's random source: ids say nothing about order or count.
+    response = Response(
+        id=uuid.UUID(bytes=secrets.token_bytes(16), version=4),
+        wave_id=wave_id,
+        unit_id=unit_id,
+        submitted_on=submitted_on,
+        channel=channel,
+        **snapshot,
+    )
+    return response, answer_rows(survey, answers)
+
+
+def wave_survey(wave: Wave) -> Survey:
+    """The survey exactly as it was when the wave opened."""
+    return Survey.model_validate(wave.definition)
+
+
+async def import_responses(
+    sessions: Sessions,
+    survey_key: str,
+    monitoring: Survey | None,
+    csv_text: str,
+    *,
+    wave_id: int | None,
+    today: date,
+) -> tuple[Wave, int]:
+    """Validate every row, then store all of them in one transaction (or none)."""
+    async with UnitOfWork(sessions) as uow:
+        wave = await resolve_wave(uow, survey_key, wave_id)
+        survey = wave_survey(wave)
+        units = {u.id: u for u in await uow.units.all()}
+        allowed = await uow.units.descendants(await uow.waves.audience(wave.id))
+        by_code = {units[u].code: units[u] for u in allowed}
+        latest = min(today, wave.closes_on) if wave.closes_on else today
+        if wave.closed_on:
+            latest = min(latest, wave.closed_on)
+        parsed = parse_responses_csv(csv_text, survey, monitoring, by_code, wave.opens_on, latest)
+        for row in parsed:
+            response, rows = new_response(
+                survey,
+                wave.id,
+                by_code[row.unit_code].id,
+                row.submitted_on,
+                "import",
+                row.answers,
+                row.snapshot,
+            )
+            uow.responses.add(response, rows)
+        await uow.commit()
+        return wave, len(parsed)

@@ -1,0 +1,136 @@
+"""Unit of work: one transaction, with repositories; leaving without commit() rolls back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Answer, Participation, Response, Unit, Wave, WaveUnit
+
+
+class UnitRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def all(self) -> Sequence[Unit]:
+        return (await self.session.scalars(select(Unit).order_by(Unit.code))).all()
+
+    async def by_code(self, code: str) -> Unit | None:
+        unit: Unit | None = await self.session.scalar(select(Unit).where(Unit.code == code))
+        return unit
+
+    def add(self, unit: Unit) -> None:
+        self.session.add(unit)
+
+    async def descendants(self, roots: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """The given units and every unit below them."""
+        rows = (await self.session.execute(select(Unit.id, Unit.parent_id))).all()
+        children: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for unit_id, parent_id in rows:
+            if parent_id is not None:
+                children.setdefault(parent_id, []).append(unit_id)
+        found: set[uuid.UUID] = set()
+        stack = list(roots)
+        while stack:
+            unit_id = stack.pop()
+            if unit_id not in found:
+                found.add(unit_id)
+                stack.extend(children.get(unit_id, []))
+        return found
+
+
+class WaveRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, wave_id: int) -> Wave | None:
+        return await self.session.get(Wave, wave_id)
+
+    async def all(self) -> Sequence[Wave]:
+        return (await self.session.scalars(select(Wave).order_by(Wave.id))).all()
+
+    async def open_for_survey(self, survey_key: str) -> Sequence[Wave]:
+        query = select(Wave).where(Wave.survey_key == survey_key, Wave.status == "open")
+        return (await self.session.scalars(query.order_by(Wave.id))).all()
+
+    async def add(self, wave: Wave, audience: Iterable[uuid.UUID]) -> None:
+        self.session.add(wave)
+        await self.session.flush()
+        self.session.add_all(WaveUnit(wave_id=wave.id, unit_id=u) for u in audience)
+
+    async def audience(self, wave_id: int) -> list[uuid.UUID]:
+        query = select(WaveUnit.unit_id).where(WaveUnit.wave_id == wave_id)
+        return list((await self.session.scalars(query)).all())
+
+    async def response_count(self, wave_id: int) -> int:
+        query = select(func.count()).select_from(Response).where(Response.wave_id == wave_id)
+        return int(await self.session.scalar(query) or 0)
+
+
+class ResponseRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def add(self, response: Response, answers: Iterable[Answer]) -> None:
+        self.session.add(response)
+        for answer in answers:
+            answer.response_id = response.id
+            self.session.add(answer)
+
+
+class ParticipationRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def exists(self, wave_id: int, pseudonym: str) -> bool:
+        query = select(Participation).where(
+            Participation.wave_id == wave_id, Participation.pseudonym == pseudonym
+        )
+        return (await self.session.scalar(query)) is not None
+
+    def add(self, wave_id: int, pseudonym: str) -> None:
+        self.session.add(Participation(wave_id=wave_id, pseudonym=pseudonym))
+
+    async def delete_for(self, pseudonym: str) -> int:
+        result = await self.session.execute(
+            delete(Participation).where(Participation.pseudonym == pseudonym)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(sessions) as uow: ...; await uow.commit()`."""
+
+    session: AsyncSession
+    units: UnitRepository
+    waves: WaveRepository
+    responses: ResponseRepository
+    participations: ParticipationRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
+        self._sessions = sessions
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.units = UnitRepository(self.session)
+        self.waves = WaveRepository(self.session)
+        self.responses = ResponseRepository(self.session)
+        self.participations = ParticipationRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed; unlike rollback() it leaves
+        # loaded objects readable after the block.
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
