@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import services
+from storage.models import Answer, Participation, Response, Unit, Wave
+from storage.uow import UnitOfWork
+from surveys.equality import MONITORING_SURVEY_KEY
+from surveys.importing import ResponseImportError
+from surveys.loader import SurveyCatalog
+from surveys.organisation import OrgImportError
+from tests.conftest import ORG_CSV
+
+Sessions = async_sessionmaker[AsyncSession]
+TODAY = date(2026, 11, 24)
+HEADER = (
+    "unit,date,values_lived,treated_fairly,dignity_respect,confident_to_report,"
+    "experienced_bhd,reported_bhd,leaders_role_model,progression_fair,wellbeing_support,"
+    "change_explained,enps,comment,sex,ethnicity"
+)
+
+
+def row(unit: str, enps: int = 8, sex: str = "female") -> str:
+    return (
+        f"{unit},2026-11-24,agree,agree,agree,neutral,no,,agree,disagree,agree,agree,{enps},,"
+        f"{sex},white_british"
+    )
+
+
+async def count(sessions: Sessions, model: type) -> int:
+    async with sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def open_pulse(sessions: Sessions, catalog: SurveyCatalog) -> Wave:
+    await services.import_org(sessions, ORG_CSV)
+    return await services.open_wave(sessions, catalog.get("staff_pulse"), today=TODAY)
+
+
+async def test_org_import_creates_then_updates_units(sessions: Sessions) -> None:
+    first = await services.import_org(sessions, ORG_CSV)
+    assert (first.created, first.updated) == (8, 0)
+    again = await services.import_org(
+        sessions,
+        "code,name,kind,parent_code,headcount\nSTN01,Ashford Community Fire Station,station,S-AREA,64\n",
+    )
+    assert (again.created, again.updated) == (0, 1)
+    async with UnitOfWork(sessions) as uow:
+        station = await uow.units.by_code("STN01")
+        south = await uow.units.by_code("S-AREA")
+        assert station is not None and south is not None
+        assert station.name == "Ashford Community Fire Station"
+        assert station.headcount == 64
+        assert station.parent_id == south.id
+
+
+async def test_a_bad_org_file_stores_nothing(sessions: Sessions) -> None:
+    bad = ORG_CSV + "W9,Orphan Watch,watch,NOWHERE,4\n"
+    with pytest.raises(OrgImportError) as caught:
+        await services.import_org(sessions, bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "line 10, column parent_code: unknown parent 'NOWHERE' (not in this file or the database)"
+    ]
+    assert await count(sessions, Unit) == 0
+
+
+async def test_opening_a_wave_freezes_definition_and_thresholds(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    wave = await open_pulse(sessions, catalog)
+    assert (wave.k_unit, wave.k_characteristic, wave.k_comments) == (5, 10, 10)
+    frozen = services.wave_survey(wave)
+    assert frozen == catalog.get("staff_pulse")
+    summaries = await services.list_waves(sessions)
+    assert [(s.wave.id, s.audience, s.responses) for s in summaries] == [(wave.id, ["NFRS"], 0)]
+    closed = await services.close_wave(sessions, wave.id, today=TODAY)
+    assert closed.status == "closed" and closed.closed_on == TODAY
+    with pytest.raises(services.ServiceError, match="already closed"):
+        await services.close_wave(sessions, wave.id, today=TODAY)
+
+
+async def test_a_wave_needs_units_first(sessions: Sessions, catalog: SurveyCatalog) -> None:
+    with pytest.raises(services.ServiceError, match="org import"):
+        await services.open_wave(sessions, catalog.get("staff_pulse"), today=TODAY)
+
+
+async def test_imported_responses_are_stored_all_or_nothing(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    wave = await open_pulse(sessions, catalog)
+    monitoring = catalog.get(MONITORING_SURVEY_KEY)
+    good = "\n".join([HEADER, row("STN01-RED"), row("STN01-WHITE", 3, "male"), row("CTRL")])
+    _, stored = await services.import_responses(
+        sessions, "staff_pulse", monitoring, good, wave_id=None, today=TODAY
+    )
+    assert stored == 3
+    bad = "\n".join([HEADER, row("STN01-RED"), row("STN01-RED", enps=12)])
+    with pytest.raises(ResponseImportError):
+        await services.import_responses(
+            sessions, "staff_pulse", monitoring, bad, wave_id=wave.id, today=TODAY
+        )
+    assert await count(sessions, Response) == 3
+    async with sessions() as session:
+        scores = sorted(
+            await session.scalars(select(Answer.number).where(Answer.question_key == "enps"))
+        )
+        assert scores == [3, 8, 8]
+        sexes = sorted(await session.scalars(select(Response.sex)))
+        assert sexes == ["female", "female", "male"]
+
+
+async def test_responses_can_only_go_to_units_in_the_wave_audience(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    wave = await services.open_wave(
+        sessions, catalog.get("staff_pulse"), today=TODAY, unit_codes=["STN01"]
+    )
+    text_ = "\n".join([HEADER, row("STN01-RED"), row("CTRL")])
+    with pytest.raises(ResponseImportError) as caught:
+        await services.import_responses(
+            sessions,
+            "staff_pulse",
+            catalog.get(MONITORING_SURVEY_KEY),
+            text_,
+            wave_id=wave.id,
+            today=TODAY,
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "line 3, column unit, value 'CTRL': unknown unit code, or not in this wave's audience"
+    ]
+
+
+async def test_participation_is_once_per_person_per_wave(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    wave = await open_pulse(sessions, catalog)
+    async with UnitOfWork(sessions) as uow:
+        uow.participations.add(wave.id, "a" * 64)
+        await uow.commit()
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.participations.exists(wave.id, "a" * 64)
+        assert not await uow.participations.exists(wave.id, "b" * 64)
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        async with UnitOfWork(sessions) as uow:
+            uow.participations.add(wave.id, "a" * 64)
+            await uow.commit()
+
+
+async def test_leaving_a_unit_of_work_without_commit_rolls_back(sessions: Sessions) -> None:
+    async with UnitOfWork(sessions) as uow:
+        uow.units.add(Unit(id=uuid.uuid4(), code="X", name="X", kind="service"))
+        await uow.session.flush()
+    assert await count(sessions, Unit) == 0
+
+
+async def test_respondent_tables_hold_nothing_that_identifies_or_orders_people(
+    sessions: Sessions, catalog: SurveyCatalog, database_url: str
+) -> None:
+    wave = await open_pulse(sessions, catalog)
+    rows = [row(u) for u in ["STN01-RED", "STN01-WHITE", "CTRL", "STN02"] * 5]
+    await services.import_responses(
+        sessions,
+        "staff_pulse",
+        catalog.get(MONITORING_SURVEY_KEY),
+        "\n".join([HEADER, *rows]),
+        wave_id=wave.id,
+        today=TODAY,
+    )
+    async with sessions() as session:
+
+        def columns(sync_session, table: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+            inspector = inspect(sync_session.connection())
+            return {c["name"]: str(c["type"]) for c in inspector.get_columns(table)}
+
+        for table in ("responses", "answers"):
+            cols = await session.run_sync(columns, table)
+            for name in cols:
+                for forbidden in (
+                    "telegram",
+                    "user",
+                    "pseudonym",
+                    "chat",
+                    "phone",
+                    "created",
+                    "time",
+                ):
+                    assert forbidden not in name, f"{table}.{name} could identify a person"
+            timeish = [n for n, t in cols.items() if "TIME" in t.upper()]
+            assert timeish == [], f"{table} stores a time: {timeish}"
+        participation_cols = await session.run_sync(columns, "participations")
+        assert set(participation_cols) == {"wave_id", "pseudonym"}
+
+        ids = list(await session.scalars(select(Response.id)))
+        assert len(ids) == 20
+        assert all(i.version == 4 for i in ids)
+        # Random, not sequential: no two ids share their leading 32 bits.
+        assert len({i.int >> 96 for i in ids}) == 20
+
+        if session.bind.dialect.name == "sqlite":
+            # WITHOUT ROWID: rows sit in key order, not in the order they were written.
+            for table in ("responses", "answers", "participations"):
+                with pytest.raises(Exception, match="rowid"):
+                    await session.execute(text(f"SELECT rowid FROM {table}"))
+    assert await count(sessions, Participation) == 0
