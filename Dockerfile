@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+
+# --- build: wheels for firevoice and its dependencies --------------------------------
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY surveys ./surveys
+COPY storage ./storage
+COPY analysis ./analysis
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+# --- run: only the installed package, as an unprivileged user -------------------------
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    FIREVOICE_DATABASE_URL=sqlite+aiosqlite:////data/firevoice.db \
+    FIREVOICE_SECRET_KEY_FILE=/data/firevoice.secret
+RUN useradd --create-home --uid 10001 firevoice \
+    && mkdir /data && chown firevoice:firevoice /data
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+USER firevoice
+WORKDIR /data
+VOLUME ["/data"]
+# Migrations first, then the bot (which would also upgrade, but a failed migration
+# should stop the container before the bot connects to Telegram).
+CMD ["sh", "-c", "firevoice db upgrade && exec firevoice run"]
