@@ -126,9 +126,32 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 
 @app.command()
-def run() -> None:
-    """Start the bot (long polling)."""
-    from bot.runner import run_bot
+def run(
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="Serve a webhook instead of long polling.")
+    ] = False,
+    public_url: Annotated[
+        str | None,
+        typer.Option(help="Webhook: the public https:// address Telegram should call."),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Webhook: port to listen on.")] = 8080,
+    host: Annotated[str, typer.Option(help="Webhook: address to listen on.")] = "0.0.0.0",  # noqa: S104
+    path: Annotated[str, typer.Option(help="Webhook: URL path.")] = "/telegram",
+) -> None:
+    """Start the bot: long polling by default, or a webhook server with --webhook."""
+    from bot.runner import WebhookOptions, run_bot
+
+    options = None
+    if webhook:
+        if not public_url or not public_url.startswith(("https://", "http://")):
+            fail("--webhook needs --public-url https://your.host (the address Telegram calls)", 2)
+        if not path.startswith("/"):
+            fail(f"--path: {path!r} must start with '/'", 2)
+        if not 1 <= port <= 65535:
+            fail(f"--port: {port} is not a port number", 2)
+        options = WebhookOptions(public_url=public_url, host=host, port=port, path=path)
+    elif public_url:
+        fail("--public-url is only used with --webhook", 2)
 
     settings = _settings()
     if settings.bot_token is None:
@@ -146,7 +169,7 @@ def run() -> None:
         application = build_app(settings)
     except (SettingsError, SurveyFileError) as exc:
         fail(str(exc))
-    asyncio.run(run_bot(application))
+    asyncio.run(run_bot(application, options))
 
 
 @db_app.command("upgrade")

@@ -1,54 +1,293 @@
-"""Starting the Telegram bot: migrations have run; build Bot and Dispatcher and poll."""
+"""Starting the Telegram bot: long polling or a webhook server.
+
+Migrations have already run (bot/cli.py). Here: Bot with the configured API server, the
+Dispatcher with its storage and middlewares, the command menu, then polling or serving.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import hashlib
+import hmac
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import BotCommand, ErrorEvent, TelegramObject, Update
 
 from bot.app import App
 from bot.handlers import build_router
+from bot.i18n import SUPPORTED, t
+from bot.state import (
+    PseudonymousKeyBuilder,
+    RedisSeenUpdates,
+    SeenUpdates,
+    SqlSeenUpdates,
+    SqlStorage,
+)
+from storage import services
+from surveys.pseudonym import derive_key
 
 log = logging.getLogger("firevoice")
 
 COMMANDS = [
-    BotCommand(command="start", description="Start or continue a survey"),
-    BotCommand(command="privacy", description="How your answers are protected"),
-    BotCommand(command="help", description="What this bot does"),
+    ("start", "cmd_start"),
+    ("privacy", "cmd_privacy"),
+    ("profile", "cmd_profile"),
+    ("language", "cmd_language"),
+    ("cancel", "cmd_cancel"),
+    ("delete_my_data", "cmd_delete"),
+    ("help", "cmd_help"),
 ]
+MAX_RETRIES = 5
+WEBHOOK_PURPOSE = b"firevoice/webhook-secret/v1"
+
+
+class TelegramErrors(BaseRequestMiddleware):
+    """429: wait as told and retry; network errors: retry with back-off; 403: stop contacting."""
+
+    def __init__(self, app: App, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.app = app
+        self.sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == MAX_RETRIES:
+                    raise
+                log.warning("Telegram asked to slow down: waiting %s s", exc.retry_after)
+                await self.sleep(exc.retry_after)
+            except TelegramNetworkError:
+                if attempt == MAX_RETRIES:
+                    raise
+                delay = min(2**attempt, 30)
+                log.warning("network error talking to Telegram: retrying in %s s", delay)
+                await self.sleep(delay)
+            except TelegramForbiddenError:
+                chat_id = getattr(method, "chat_id", None)
+                if isinstance(chat_id, int):
+                    await services.mark_contact_blocked(self.app.sessions, chat_id)
+                raise
+        raise AssertionError("unreachable")
+
+
+class SkipRedelivered(BaseMiddleware):
+    """Handle each update id once, even if Telegram (or a restart) delivers it again."""
+
+    def __init__(self, seen: SeenUpdates):
+        self.seen = seen
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Update) and not await self.seen.first_time(event.update_id):
+            log.info("update delivered twice; handled once")
+            return None
+        return await handler(event, data)
 
 
 def make_bot(app: App) -> Bot:
     if app.settings.bot_token is None:
         raise RuntimeError("no bot token")
     session = AiohttpSession(api=TelegramAPIServer.from_base(app.settings.telegram_api_url))
-    return Bot(token=app.settings.bot_token.get_secret_value(), session=session)
+    bot = Bot(token=app.settings.bot_token.get_secret_value(), session=session)
+    bot.session.middleware(TelegramErrors(app))
+    return bot
 
 
-def make_dispatcher(app: App) -> Dispatcher:
-    dispatcher = Dispatcher(app=app)
+@dataclass
+class Backends:
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    seen: SeenUpdates
+    redis: Any = None
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.isolation.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def make_backends(app: App) -> Backends:
+    keys = PseudonymousKeyBuilder(app.secret)
+    if app.settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(app.settings.redis_url)
+        return Backends(
+            RedisStorage(redis, key_builder=keys),
+            RedisEventIsolation(redis, key_builder=keys),
+            RedisSeenUpdates(redis),
+            redis,
+        )
+    return Backends(
+        SqlStorage(app.sessions, keys), SimpleEventIsolation(), SqlSeenUpdates(app.sessions)
+    )
+
+
+def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
+    # events_isolation serialises one person's updates, so two quick taps on the same
+    # button are handled one after the other and the second finds its step stale.
+    dispatcher = Dispatcher(storage=backends.storage, events_isolation=backends.isolation, app=app)
+    dispatcher.update.outer_middleware(SkipRedelivered(backends.seen))
     dispatcher.include_router(build_router())
+
+    @dispatcher.errors()
+    async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+        # Log where it failed, never the update: it holds answers and Telegram ids.
+        log.error(
+            "error handling an update: %s",
+            type(event.exception).__name__,
+            exc_info=(type(event.exception), event.exception, event.exception.__traceback__)
+            if app.settings.log_level == "DEBUG"
+            else None,
+        )
+        update = event.update
+        chat, user = None, None
+        if update.message is not None:
+            chat, user = update.message.chat, update.message.from_user
+        elif update.callback_query is not None and update.callback_query.message is not None:
+            chat, user = update.callback_query.message.chat, update.callback_query.from_user
+        if chat is not None and chat.type == "private":
+            code = user.language_code if user else None
+            language = code if code in SUPPORTED else "en"
+            try:
+                await bot.send_message(chat.id, t("error", language or "en"))
+            except Exception:  # already handling an error: never raise from here
+                log.warning("could not tell the person about the error")
+        return True
+
     return dispatcher
 
 
-async def run_bot(app: App) -> None:
+async def set_commands(bot: Bot) -> None:
+    for language in SUPPORTED:
+        commands = [BotCommand(command=c, description=t(key, language)) for c, key in COMMANDS]
+        await bot.set_my_commands(commands, language_code=None if language == "en" else language)
+
+
+def webhook_secret(app: App) -> str:
+    """The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (A-Z a-z 0-9 _ -)."""
+    digest = hmac.new(derive_key(app.secret, WEBHOOK_PURPOSE), b"webhook", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class WebhookOptions:
+    public_url: str
+    host: str
+    port: int
+    path: str
+
+
+async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     logging.basicConfig(
         level=app.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # aiogram logs every update at INFO with timings; keep that at WARNING.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     bot = make_bot(app)
-    dispatcher = make_dispatcher(app)
-    backend = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
-    log.info(
-        "starting in long-polling mode against %s, database %s",
-        app.settings.telegram_api_url,
-        backend,
-    )
+    backends = make_backends(app)
+    dispatcher = make_dispatcher(app, backends)
+    database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
+    state = "Redis" if app.settings.redis_url else "the database"
     try:
-        await bot.set_my_commands(COMMANDS)
-        await dispatcher.start_polling(bot)
+        await set_commands(bot)
+        if webhook is None:
+            log.info(
+                "firevoice started: long polling %s; database %s; conversations in %s",
+                app.settings.telegram_api_url,
+                database,
+                state,
+            )
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+        else:
+            log.info(
+                "firevoice started: webhook %s on port %s; database %s; conversations in %s",
+                webhook.public_url,
+                webhook.port,
+                database,
+                state,
+            )
+            await serve_webhook(app, bot, dispatcher, webhook)
     finally:
+        await backends.close()
         await bot.session.close()
         await app.close()
+
+
+async def serve_webhook(
+    app: App, bot: Bot, dispatcher: Dispatcher, options: WebhookOptions
+) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    secret = webhook_secret(app)
+
+    @web.middleware
+    async def refuse_unsigned(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path == options.path and not hmac.compare_digest(
+            request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret
+        ):
+            log.warning(
+                "refused a webhook request without the right secret token from %s", request.remote
+            )
+            return web.Response(status=401, text="unauthorized")
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    web_app = web.Application(middlewares=[refuse_unsigned])
+    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(web_app, path=options.path)
+    setup_application(web_app, dispatcher, bot=bot)
+    url = options.public_url.rstrip("/") + options.path
+    await bot.set_webhook(
+        url,
+        secret_token=secret,
+        allowed_updates=dispatcher.resolve_used_update_types(),
+        drop_pending_updates=False,
+    )
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, options.host, options.port)
+    await site.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

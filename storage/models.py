@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -159,6 +160,54 @@ class Answer(Base):
     response: Mapped[Response] = relationship(back_populates="answers", lazy="raise")
 
     __table_args__ = (NO_ROWID,)
+
+
+class Person(Base):
+    """What the bot keeps about a person, under their pseudonym; all of it is erasable.
+
+    The equality profile lives here (and is copied onto responses as a snapshot). The chat
+    id is kept only if the person agreed to be contacted about future surveys.
+    """
+
+    __tablename__ = "people"
+
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    consented: Mapped[bool] = mapped_column(default=False)
+    contact_ok: Mapped[bool] = mapped_column(default=False)
+    contact_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    contact_active: Mapped[bool] = mapped_column(default=False)
+    # not_offered | answered | declined
+    monitoring: Mapped[str] = mapped_column(String(12), default="not_offered")
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_seen_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class ConversationState(Base):
+    """Unfinished conversations (aiogram FSM state and data) when Redis is not used.
+
+    Keyed by an HMAC of the chat and user ids, never by the ids themselves.
+    """
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class SeenUpdate(Base):
+    """Telegram update ids already handled, so a redelivered update is processed once."""
+
+    __tablename__ = "seen_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_on: Mapped[date] = mapped_column(Date, index=True)
 
 
 # The snapshot columns must match the characteristics the domain defines.

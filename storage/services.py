@@ -7,16 +7,19 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer as AnswerRow
-from storage.models import Response, Unit, Wave
-from storage.uow import UnitOfWork
+from storage.models import Person, Response, Unit, Wave
+from storage.uow import AlreadyParticipated, UnitOfWork
 from surveys.engine import Answer
 from surveys.equality import Snapshot
 from surveys.importing import parse_responses_csv
-from surveys.model import QuestionType, Survey
+from surveys.model import QuestionType, Survey, SurveyKind
 from surveys.organisation import ExistingUnit, OrgImportError, UnitKind, check_tree, parse_org_csv
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -96,6 +99,11 @@ async def open_wave(
     """Open a wave, freezing the survey definition and its disclosure thresholds."""
     if closes_on is not None and closes_on < today:
         raise ServiceError(f"the closing date {closes_on.isoformat()} is in the past")
+    if survey.kind == SurveyKind.MONITORING:
+        raise ServiceError(
+            f"'{survey.key}' is the equality monitoring survey: it is offered once to each "
+            "person in the chat and copied onto their responses, so it does not run in waves"
+        )
     async with UnitOfWork(sessions) as uow:
         units = list(await uow.units.all())
         if not units:
@@ -264,3 +272,141 @@ async def import_responses(
             uow.responses.add(response, rows)
         await uow.commit()
         return wave, len(parsed)
+
+
+# --- chat submissions and people ---------------------------------------------------------
+
+
+class SubmitOutcome(StrEnum):
+    STORED = "stored"
+    ALREADY_ANSWERED = "already_answered"
+    WAVE_CLOSED = "wave_closed"
+
+
+async def submit_response(
+    sessions: Sessions,
+    *,
+    wave_id: int,
+    unit_code: str,
+    pseudonym: str,
+    answers: Mapping[str, Answer],
+    snapshot: Snapshot,
+    today: date,
+    channel: str = "telegram",
+) -> SubmitOutcome:
+    """Store a completed chat response and its participation record in one transaction."""
+    async with UnitOfWork(sessions) as uow:
+        # Lock the wave row so concurrent submissions to one wave are serialised and each
+        # rewrite of the participation rows sees the previous one.
+        wave = await uow.session.scalar(select(Wave).where(Wave.id == wave_id).with_for_update())
+        if wave is None or wave.status != "open":
+            return SubmitOutcome.WAVE_CLOSED
+        unit = await uow.units.by_code(unit_code)
+        if unit is None:
+            raise ServiceError(f"unknown unit {unit_code!r}")
+        try:
+            await uow.participations.add_rewriting_wave(wave.id, pseudonym)
+        except AlreadyParticipated:
+            return SubmitOutcome.ALREADY_ANSWERED
+        response, rows = new_response(
+            wave_survey(wave), wave.id, unit.id, today, channel, answers, snapshot
+        )
+        uow.responses.add(response, rows)
+        await uow.commit()
+    return SubmitOutcome.STORED
+
+
+async def has_participated(sessions: Sessions, wave_id: int, pseudonym: str) -> bool:
+    async with UnitOfWork(sessions) as uow:
+        return await uow.participations.exists(wave_id, pseudonym)
+
+
+async def erase_person(sessions: Sessions, pseudonym: str) -> None:
+    """Delete everything linkable to a person: profile, contact consent, participation."""
+    async with UnitOfWork(sessions) as uow:
+        await uow.people.delete(pseudonym)
+        await uow.participations.delete_for(pseudonym)
+        await uow.commit()
+
+
+async def mark_contact_blocked(sessions: Sessions, chat_id: int) -> bool:
+    """The person blocked the bot: stop contacting them. True if a contact was found."""
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.by_contact_chat(chat_id)
+        if person is None:
+            return False
+        person.contact_active = False
+        await uow.commit()
+        return True
+
+
+async def get_person(sessions: Sessions, pseudonym: str) -> Person | None:
+    async with UnitOfWork(sessions) as uow:
+        return await uow.people.get(pseudonym)
+
+
+async def update_person(sessions: Sessions, pseudonym: str, today: date, **fields: Any) -> Person:
+    """Create or change what is kept about a person (consent, language, profile...)."""
+    async with UnitOfWork(sessions) as uow:
+        person = await uow.people.get(pseudonym)
+        if person is None:
+            person = Person(
+                pseudonym=pseudonym,
+                consented=False,
+                contact_ok=False,
+                contact_active=False,
+                monitoring="not_offered",
+            )
+            uow.people.add(person)
+        for name, value in fields.items():
+            setattr(person, name, value)
+        person.last_seen_on = today
+        await uow.commit()
+        return person
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    children: tuple[str, ...]
+
+
+async def wave_units(sessions: Sessions, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
+    """The wave's audience roots and every unit in its audience, for choosing a unit."""
+    async with UnitOfWork(sessions) as uow:
+        units = {u.id: u for u in await uow.units.all()}
+        roots = await uow.waves.audience(wave_id)
+        allowed = await uow.units.descendants(roots)
+    children: dict[uuid.UUID, list[str]] = {}
+    for unit in sorted(units.values(), key=lambda u: u.name.lower()):
+        if unit.parent_id is not None and unit.id in allowed:
+            children.setdefault(unit.parent_id, []).append(unit.code)
+    code_of = {u.id: u.code for u in units.values()}
+    info = {
+        units[i].code: UnitInfo(
+            units[i].code,
+            units[i].name,
+            units[i].kind,
+            _lookup(code_of, units[i].parent_id),
+            tuple(children.get(i, [])),
+        )
+        for i in allowed
+    }
+    return sorted((units[r].code for r in roots), key=lambda c: info[c].name.lower()), info
+
+
+def _lookup(codes: Mapping[uuid.UUID, str], unit_id: uuid.UUID | None) -> str | None:
+    return codes.get(unit_id) if unit_id is not None else None
+
+
+async def open_waves(sessions: Sessions) -> list[Wave]:
+    async with UnitOfWork(sessions) as uow:
+        return [w for w in await uow.waves.all() if w.status == "open"]
+
+
+async def get_wave(sessions: Sessions, wave_id: int) -> Wave | None:
+    async with UnitOfWork(sessions) as uow:
+        return await uow.waves.get(wave_id)

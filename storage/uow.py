@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from types import TracebackType
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Answer, Participation, Response, Unit, Wave, WaveUnit
+from storage.models import Answer, Participation, Person, Response, Unit, Wave, WaveUnit
 
 
 class UnitRepository:
@@ -82,6 +82,31 @@ class ResponseRepository:
             self.session.add(answer)
 
 
+class AlreadyParticipated(Exception):
+    """This person has already answered this wave."""
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, pseudonym: str) -> Person | None:
+        return await self.session.get(Person, pseudonym)
+
+    def add(self, person: Person) -> None:
+        self.session.add(person)
+
+    async def delete(self, pseudonym: str) -> int:
+        result = await self.session.execute(delete(Person).where(Person.pseudonym == pseudonym))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def by_contact_chat(self, chat_id: int) -> Person | None:
+        person: Person | None = await self.session.scalar(
+            select(Person).where(Person.contact_chat_id == chat_id)
+        )
+        return person
+
+
 class ParticipationRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -94,6 +119,29 @@ class ParticipationRepository:
 
     def add(self, wave_id: int, pseudonym: str) -> None:
         self.session.add(Participation(wave_id=wave_id, pseudonym=pseudonym))
+
+    async def add_rewriting_wave(self, wave_id: int, pseudonym: str) -> None:
+        """Record a participation by rewriting every participation row of the wave.
+
+        PostgreSQL stamps each row with the transaction that wrote it (xmin) and keeps rows
+        roughly in write order (ctid). A participation inserted in the same transaction as
+        its response could be joined to it through those columns. Rewriting the wave's
+        rows, sorted by pseudonym, gives all of them the same transaction and an order that
+        says nothing about who answered when.
+        """
+        result = await self.session.execute(
+            delete(Participation)
+            .where(Participation.wave_id == wave_id)
+            .returning(Participation.pseudonym)
+        )
+        pseudonyms = set(result.scalars().all())
+        if pseudonym in pseudonyms:
+            raise AlreadyParticipated(wave_id)
+        pseudonyms.add(pseudonym)
+        await self.session.execute(
+            insert(Participation),
+            [{"wave_id": wave_id, "pseudonym": p} for p in sorted(pseudonyms)],
+        )
 
     async def delete_for(self, pseudonym: str) -> int:
         result = await self.session.execute(
@@ -110,6 +158,7 @@ class UnitOfWork:
     waves: WaveRepository
     responses: ResponseRepository
     participations: ParticipationRepository
+    people: PeopleRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]):
         self._sessions = sessions
@@ -120,6 +169,7 @@ class UnitOfWork:
         self.waves = WaveRepository(self.session)
         self.responses = ResponseRepository(self.session)
         self.participations = ParticipationRepository(self.session)
+        self.people = PeopleRepository(self.session)
         return self
 
     async def __aexit__(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import start
+from bot.handlers import buttons, commands, fallback
 
 
 def build_router() -> Router:
     router = Router(name="firevoice")
-    router.include_router(start.router)
+    # Order matters: commands first, then buttons, then everything else.
+    router.include_router(commands.router)
+    router.include_router(buttons.router)
+    router.include_router(fallback.router)
     return router

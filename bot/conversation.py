@@ -1,0 +1,875 @@
+"""The chat conversation: link -> consent -> equality monitoring -> unit -> questions -> thanks.
+
+Handlers build a Chat for each update and call one of the functions here. The answers so
+far live in the aiogram FSM data (database or Redis), so a restart loses nothing; every
+screen carries a step number so stale or repeated button presses are never recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.app import App
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED, pick_language, t
+from bot.keyboards import button, question_keyboard, rows
+from storage import services
+from storage.models import Person, Wave
+from surveys import engine
+from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
+from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
+from surveys.links import LinkTarget
+from surveys.model import PREFER_NOT_TO_SAY, Question, QuestionType, Survey
+from surveys.pseudonym import pseudonym
+from surveys.text import localise
+
+log = logging.getLogger("firevoice.chat")
+
+UNITS_PER_PAGE = 8
+MAX_SEARCH_RESULTS = 8
+
+# Phases of a conversation, kept in the FSM data.
+CONSENT = "consent"
+CONTACT = "contact"
+MONITORING_OFFER = "monitoring_offer"
+MONITORING = "monitoring"
+PROFILE_MONITORING = "profile_monitoring"
+UNIT = "unit"
+CHOOSE_WAVE = "choose_wave"
+SURVEY = "survey"
+ERASE = "erase"
+PROFILE = "profile"
+LANGUAGE = "language"
+
+
+@dataclass
+class Chat:
+    """One person's private chat with the bot, for the length of one update."""
+
+    app: App
+    bot: Bot
+    chat_id: int
+    user_id: int
+    fsm: FSMContext
+    telegram_language: str | None
+    _person: Person | None = field(default=None, init=False)
+    _person_loaded: bool = field(default=False, init=False)
+
+    @property
+    def pseudonym(self) -> str:
+        return pseudonym(self.app.secret, "telegram", self.user_id)
+
+    async def person(self) -> Person | None:
+        if not self._person_loaded:
+            self._person = await services.get_person(self.app.sessions, self.pseudonym)
+            self._person_loaded = True
+        return self._person
+
+    async def update_person(self, **fields: Any) -> Person:
+        self._person = await services.update_person(
+            self.app.sessions, self.pseudonym, date.today(), **fields
+        )
+        self._person_loaded = True
+        return self._person
+
+    async def language(self) -> str:
+        person = await self.person()
+        data = await self.fsm.get_data()
+        preferred = person.language if person and person.language else data.get("lang")
+        return pick_language(preferred, self.telegram_language)
+
+    async def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
+        message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+        return message.message_id
+
+    async def edit(self, message_id: int, text: str) -> None:
+        """Replace a question with its answer and remove the buttons."""
+        try:
+            await self.bot.edit_message_text(
+                text=text, chat_id=self.chat_id, message_id=message_id, reply_markup=None
+            )
+        except TelegramBadRequest:
+            # Too old to edit, or already edited: the answer is recorded either way.
+            log.debug("could not edit a question message")
+
+    async def data(self) -> dict[str, Any]:
+        return await self.fsm.get_data()
+
+    async def save(self, data: dict[str, Any]) -> None:
+        await self.fsm.set_data(data)
+
+    async def next_step(self, data: dict[str, Any]) -> int:
+        data["step"] = int(data.get("step", 0)) + 1
+        return int(data["step"])
+
+
+# --- serialising answers into FSM data -------------------------------------------------------
+
+
+def to_json(answers: dict[str, Answer]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+
+
+def from_json(survey: Survey, raw: dict[str, Any] | None) -> State:
+    answers: dict[str, Answer] = {}
+    for key, value in (raw or {}).items():
+        answers[key] = tuple(value) if isinstance(value, list) else value
+    return State().with_answers(engine.prune(survey, answers))
+
+
+# --- surveys for a conversation ----------------------------------------------------------------
+
+
+_frozen: dict[int, Survey] = {}
+
+
+async def wave_and_survey(chat: Chat, wave_id: int) -> tuple[Wave | None, Survey | None]:
+    wave = await services.get_wave(chat.app.sessions, wave_id)
+    if wave is None:
+        return None, None
+    if wave.id not in _frozen:
+        _frozen[wave.id] = services.wave_survey(wave)
+    return wave, _frozen[wave.id]
+
+
+def monitoring_survey(chat: Chat) -> Survey | None:
+    if MONITORING_SURVEY_KEY in chat.app.catalog:
+        return chat.app.catalog.get(MONITORING_SURVEY_KEY)
+    return None
+
+
+async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
+    if data.get("phase") in (MONITORING, PROFILE_MONITORING):
+        return monitoring_survey(chat)
+    if data.get("wave_id") is None:
+        return None
+    _, survey = await wave_and_survey(chat, int(data["wave_id"]))
+    return survey
+
+
+def answers_key(data: dict[str, Any]) -> str:
+    return "mon" if data.get("phase") in (MONITORING, PROFILE_MONITORING) else "answers"
+
+
+# --- starting -----------------------------------------------------------------------------------
+
+
+async def start(chat: Chat, target: LinkTarget | None) -> None:
+    """/start, with the target of a verified deep link or none."""
+    data = await chat.data()
+    language = await chat.language()
+    if data.get("phase") in (SURVEY, MONITORING, UNIT, CONSENT, CONTACT, MONITORING_OFFER):
+        await chat.send(t("welcome_back", language))
+        await show_current(chat, data)
+        return
+    waves = await services.open_waves(chat.app.sessions)
+    waves = [w for w in waves if w.survey_key != MONITORING_SURVEY_KEY]
+    if target is not None:
+        waves = [w for w in waves if w.survey_key == target.survey_key]
+        if not waves:
+            await chat.send(t("survey_unavailable", language))
+            return
+        if target.unit_code is not None:
+            fitting = []
+            for wave in waves:
+                _, units = await services.wave_units(chat.app.sessions, wave.id)
+                if target.unit_code in units:
+                    fitting.append(wave)
+            if not fitting:
+                await chat.send(t("unit_not_in_wave", language))
+                return
+            waves = fitting
+        await begin_wave(chat, max(waves, key=lambda w: w.id), target.unit_code)
+        return
+    if not waves:
+        await chat.send(t("no_open_surveys", language))
+        return
+    if len(waves) == 1:
+        await begin_wave(chat, waves[0], None)
+        return
+    data = {"phase": CHOOSE_WAVE, "step": int(data.get("step", 0)) + 1}
+    keyboard = rows(
+        *[
+            [
+                button(
+                    localise(services.wave_survey(w).title, language),
+                    data["step"],
+                    "wave",
+                    str(w.id),
+                )
+            ]
+            for w in waves
+        ]
+    )
+    await chat.save(data)
+    await chat.send(t("choose_survey", language), keyboard)
+
+
+async def choose_wave(chat: Chat, wave_id: str) -> None:
+    waves = {str(w.id): w for w in await services.open_waves(chat.app.sessions)}
+    if wave_id not in waves:
+        await chat.send(t("survey_unavailable", await chat.language()))
+        await chat.fsm.clear()
+        return
+    await begin_wave(chat, waves[wave_id], None)
+
+
+async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
+    language = await chat.language()
+    if await services.has_participated(chat.app.sessions, wave.id, chat.pseudonym):
+        await chat.fsm.clear()
+        await chat.send(t("already_answered", language))
+        return
+    old = await chat.data()
+    data: dict[str, Any] = {
+        "wave_id": wave.id,
+        "unit_code": unit_code,
+        "answers": {},
+        "mon": {},
+        "step": int(old.get("step", 0)),
+        "k_unit": wave.k_unit,
+        "k_char": wave.k_characteristic,
+    }
+    if "lang" in old:
+        data["lang"] = old["lang"]
+    person = await chat.person()
+    if person is None or not person.consented:
+        await ask_consent(chat, data)
+    else:
+        await after_consent(chat, data)
+
+
+async def ask_consent(chat: Chat, data: dict[str, Any]) -> None:
+    language = await chat.language()
+    data["phase"] = CONSENT
+    step = await chat.next_step(data)
+    await chat.save(data)
+    await chat.send(
+        t("privacy", language, k_unit=data.get("k_unit", 5), k_char=data.get("k_char", 10))
+    )
+    await chat.send(
+        t("consent_question", language),
+        rows(
+            [
+                button(t("consent_agree", language), step, "consent", "yes"),
+                button(t("consent_later", language), step, "consent", "no"),
+            ]
+        ),
+    )
+
+
+async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
+    data = await chat.data()
+    language = await chat.language()
+    if message_id:
+        await chat.edit(
+            message_id,
+            t("consent_question", language)
+            + "\n"
+            + (
+                "✔ " + t("consent_agree", language)
+                if agreed
+                else "✔ " + t("consent_later", language)
+            ),
+        )
+    if not agreed:
+        await chat.fsm.clear()
+        await chat.send(t("consent_declined", language))
+        return
+    await chat.update_person(consented=True, language=data.get("lang"))
+    data["phase"] = CONTACT
+    step = await chat.next_step(data)
+    await chat.save(data)
+    await chat.send(
+        t("contact_question", language),
+        rows(
+            [
+                button(t("contact_yes", language), step, "contact", "yes"),
+                button(t("contact_no", language), step, "contact", "no"),
+            ]
+        ),
+    )
+
+
+async def on_contact(chat: Chat, agreed: bool, message_id: int | None) -> None:
+    data = await chat.data()
+    language = await chat.language()
+    if message_id:
+        label = t("contact_yes", language) if agreed else t("contact_no", language)
+        await chat.edit(message_id, t("contact_question", language) + "\n✔ " + label)
+    await chat.update_person(
+        contact_ok=agreed,
+        contact_active=agreed,
+        contact_chat_id=chat.chat_id if agreed else None,
+    )
+    await after_consent(chat, data)
+
+
+async def after_consent(chat: Chat, data: dict[str, Any]) -> None:
+    person = await chat.person()
+    language = await chat.language()
+    if (person is None or person.monitoring == "not_offered") and monitoring_survey(chat):
+        data["phase"] = MONITORING_OFFER
+        step = await chat.next_step(data)
+        await chat.save(data)
+        await chat.send(
+            t("monitoring_offer", language),
+            rows(
+                [
+                    button(t("monitoring_yes", language), step, "mon", "yes"),
+                    button(t("monitoring_skip", language), step, "mon", "no"),
+                ]
+            ),
+        )
+        return
+    await after_monitoring(chat, data)
+
+
+async def on_monitoring_offer(chat: Chat, accepted: bool, message_id: int | None) -> None:
+    data = await chat.data()
+    language = await chat.language()
+    if message_id:
+        label = t("monitoring_yes", language) if accepted else t("monitoring_skip", language)
+        await chat.edit(message_id, t("monitoring_offer", language) + "\n✔ " + label)
+    if not accepted:
+        await chat.update_person(monitoring="declined")
+        await after_monitoring(chat, data)
+        return
+    survey = monitoring_survey(chat)
+    if survey is None:
+        await after_monitoring(chat, data)
+        return
+    data["phase"] = MONITORING
+    data["mon"] = {}
+    await ask_next(chat, data, survey, intro=True)
+
+
+async def after_monitoring(chat: Chat, data: dict[str, Any]) -> None:
+    if data.get("unit_code") is None:
+        data["phase"] = UNIT
+        data["unit_node"] = None
+        data["unit_page"] = 0
+        await show_units(chat, data)
+        return
+    data["phase"] = SURVEY
+    survey = await current_survey(chat, data)
+    if survey is None:
+        await chat.fsm.clear()
+        await chat.send(t("survey_unavailable", await chat.language()))
+        return
+    await ask_next(chat, data, survey, intro=True)
+
+
+# --- choosing a unit ------------------------------------------------------------------------------
+
+
+async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None) -> None:
+    language = await chat.language()
+    roots, units = await services.wave_units(chat.app.sessions, int(data["wave_id"]))
+    node = data.get("unit_node")
+    if node is None and len(roots) == 1 and units[roots[0]].children:
+        node = roots[0]  # a single service: start at its areas
+    step = await chat.next_step(data)
+    layout: list[list[Any]] = []
+    if search is not None:
+        query = search.strip().lower()
+        found = [
+            u
+            for u in sorted(units.values(), key=lambda u: u.name.lower())
+            if query in u.name.lower() or query in u.code.lower()
+        ][:MAX_SEARCH_RESULTS]
+        if not found:
+            await chat.save(data)
+            await chat.send(t("unit_search_none", language, query=search.strip()[:50]))
+            return
+        layout = [[button(u.name, step, "upick", u.code)] for u in found]
+        text = t("unit_search_results", language, query=search.strip()[:50])
+    else:
+        codes = list(units[node].children) if node else roots
+        page = int(data.get("unit_page", 0))
+        shown = codes[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
+        for code in shown:
+            unit = units[code]
+            kind = "uopen" if unit.children else "upick"
+            layout.append([button(unit.name + (" »" if unit.children else ""), step, kind, code)])
+        paging = []
+        if page > 0:
+            paging.append(button(t("unit_prev", language), step, "upage", str(page - 1)))
+        if (page + 1) * UNITS_PER_PAGE < len(codes):
+            paging.append(button(t("unit_more", language), step, "upage", str(page + 1)))
+        layout.append(paging)
+        if node is not None and units[node].kind != "service":
+            layout.append(
+                [button(t("pick_unit_here", language, name=units[node].name), step, "upick", node)]
+            )
+        parent = units[node].parent_code if node else None
+        if node is not None and parent is not None and parent in units:
+            layout.append([button(t("unit_up", language), step, "uopen", parent)])
+        text = t("pick_unit", language)
+        if node is not None:
+            text = f"{units[node].name}\n\n{text}"
+    data["unit_node"] = node
+    await chat.save(data)
+    await chat.send(text, rows(*layout))
+
+
+async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | None) -> None:
+    data = await chat.data()
+    language = await chat.language()
+    _, units = await services.wave_units(chat.app.sessions, int(data["wave_id"]))
+    if kind == "upage":
+        if not value.isdigit():
+            return
+        data["unit_page"] = int(value)
+        await show_units(chat, data)
+        return
+    if value not in units:
+        await chat.send(t("invalid_button", language))
+        return
+    if kind == "uopen":
+        data["unit_node"] = value
+        data["unit_page"] = 0
+        await show_units(chat, data)
+        return
+    if message_id:
+        await chat.edit(message_id, t("unit_chosen", language, name=units[value].name))
+    data["unit_code"] = value
+    data["phase"] = SURVEY
+    for key in ("unit_node", "unit_page"):
+        data.pop(key, None)
+    survey = await current_survey(chat, data)
+    if survey is None:
+        await chat.fsm.clear()
+        await chat.send(t("survey_unavailable", language))
+        return
+    await ask_next(chat, data, survey, intro=True)
+
+
+# --- asking questions --------------------------------------------------------------------------
+
+
+def format_answer(question: Question, value: Answer, language: str) -> str:
+    if value is None:
+        return t("skipped", language)
+    if question.type == QuestionType.FREE_TEXT:
+        text = str(value)
+        shown = text if len(text) <= 200 else text[:199] + "…"
+        return t("your_answer", language, answer=shown)
+    labels = {o.key: localise(o.text, language) for o in question.choices()}
+    if isinstance(value, tuple):
+        answer = ", ".join(labels.get(v, v) for v in value)
+    else:
+        answer = labels.get(str(value), str(value))
+    return t("your_answer", language, answer=answer)
+
+
+def question_text(survey: Survey, state: State, question: Question, language: str) -> str:
+    number, total = engine.progress(survey, state)
+    parts = [t("progress", language, n=number, total=total), "", localise(question.text, language)]
+    if question.help:
+        parts.append(localise(question.help, language))
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        parts.append(
+            t("hint_multi_max", language, max=question.max_choices)
+            if question.max_choices
+            else t("hint_multi", language)
+        )
+    elif question.type == QuestionType.FREE_TEXT:
+        parts.append(t("hint_text", language, max=question.max_length))
+    return "\n".join(parts)
+
+
+async def ask_next(
+    chat: Chat, data: dict[str, Any], survey: Survey, *, intro: bool = False
+) -> None:
+    """Send the next question of the current phase, or finish the phase."""
+    language = await chat.language()
+    state = from_json(survey, data.get(answers_key(data)))
+    question = engine.next_question(survey, state)
+    if question is None:
+        await finish_phase(chat, data, survey, state)
+        return
+    if intro and survey.intro and not state.answers:
+        await chat.send(f"{localise(survey.title, language)}\n\n{localise(survey.intro, language)}")
+    step = await chat.next_step(data)
+    data["sel"] = []
+    keyboard = question_keyboard(question, step, language, can_go_back=bool(state.answers))
+    data["msg_id"] = await chat.send(question_text(survey, state, question, language), keyboard)
+    await chat.save(data)
+
+
+async def show_current(chat: Chat, data: dict[str, Any]) -> None:
+    """Show again whatever the person was last asked (after a restart or a /start)."""
+    phase = data.get("phase")
+    if phase in (SURVEY, MONITORING, PROFILE_MONITORING):
+        survey = await current_survey(chat, data)
+        if survey is not None:
+            await ask_next(chat, data, survey)
+            return
+    if phase == UNIT:
+        await show_units(chat, data)
+        return
+    if phase == CONSENT:
+        await ask_consent(chat, data)
+        return
+    if phase in (CONTACT, MONITORING_OFFER):
+        await after_consent(chat, data)
+        return
+    await chat.fsm.clear()
+    await chat.send(t("help", await chat.language()))
+
+
+async def record(chat: Chat, value: object, message_id: int | None) -> str | None:
+    """Record an answer to the current question; returns a notice if it was refused."""
+    data = await chat.data()
+    language = await chat.language()
+    survey = await current_survey(chat, data)
+    if survey is None:
+        return t("invalid_button", language)
+    state = from_json(survey, data.get(answers_key(data)))
+    question = engine.next_question(survey, state)
+    if question is None:
+        return t("stale_button", language)
+    try:
+        state = engine.answer(survey, state, question.key, value)
+    except InvalidAnswer:
+        return t("invalid_button", language)
+    except NotAllowed:
+        return t("stale_button", language)
+    data[answers_key(data)] = to_json(dict(state.answers))
+    edit_id = message_id or data.get("msg_id")
+    if edit_id:
+        await chat.edit(
+            int(edit_id),
+            localise(question.text, language)
+            + "\n\n"
+            + format_answer(question, state.answers[question.key], language),
+        )
+    await ask_next(chat, data, survey)
+    return None
+
+
+async def on_answer_button(chat: Chat, index: str, message_id: int | None) -> str | None:
+    data = await chat.data()
+    survey = await current_survey(chat, data)
+    language = await chat.language()
+    if survey is None:
+        return t("invalid_button", language)
+    question = engine.next_question(survey, from_json(survey, data.get(answers_key(data))))
+    if question is None or not index.isdigit() or int(index) >= len(question.choices()):
+        return t("invalid_button", language)
+    option = question.choices()[int(index)]
+    value: object = option.key
+    if question.type == QuestionType.SCALE_0_10 and option.key != PREFER_NOT_TO_SAY:
+        value = int(option.key)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return t("invalid_button", language)
+    return await record(chat, value, message_id)
+
+
+async def on_toggle(chat: Chat, index: str, message_id: int | None) -> str | None:
+    data = await chat.data()
+    language = await chat.language()
+    survey = await current_survey(chat, data)
+    if survey is None:
+        return t("invalid_button", language)
+    state = from_json(survey, data.get(answers_key(data)))
+    question = engine.next_question(survey, state)
+    if (
+        question is None
+        or question.type != QuestionType.MULTIPLE_CHOICE
+        or not index.isdigit()
+        or int(index) >= len(question.choices())
+    ):
+        return t("invalid_button", language)
+    key = question.choices()[int(index)].key
+    selected: list[str] = list(data.get("sel", []))
+    if key in selected:
+        selected.remove(key)
+    elif key == PREFER_NOT_TO_SAY:
+        selected = [key]
+    else:
+        selected = [k for k in selected if k != PREFER_NOT_TO_SAY] + [key]
+        if question.max_choices is not None and len(selected) > question.max_choices:
+            return t("too_many", language, max=question.max_choices)
+    data["sel"] = selected
+    step = await chat.next_step(data)
+    await chat.save(data)
+    if message_id:
+        try:
+            await chat.bot.edit_message_reply_markup(
+                chat_id=chat.chat_id,
+                message_id=message_id,
+                reply_markup=question_keyboard(
+                    question, step, language, can_go_back=bool(state.answers), selected=selected
+                ),
+            )
+        except TelegramBadRequest:
+            log.debug("could not update a multiple-choice keyboard")
+    return None
+
+
+async def on_done(chat: Chat, message_id: int | None) -> str | None:
+    data = await chat.data()
+    if not data.get("sel"):
+        return t("choose_one_first", await chat.language())
+    return await record(chat, list(data["sel"]), message_id)
+
+
+async def on_skip(chat: Chat, message_id: int | None) -> str | None:
+    data = await chat.data()
+    language = await chat.language()
+    survey = await current_survey(chat, data)
+    if survey is None:
+        return t("invalid_button", language)
+    state = from_json(survey, data.get(answers_key(data)))
+    question = engine.next_question(survey, state)
+    try:
+        state = engine.skip(survey, state)
+    except NotAllowed:
+        return t("invalid_button", language)
+    data[answers_key(data)] = to_json(dict(state.answers))
+    edit_id = message_id or data.get("msg_id")
+    if edit_id and question is not None:
+        await chat.edit(
+            int(edit_id), localise(question.text, language) + "\n\n" + t("skipped", language)
+        )
+    await ask_next(chat, data, survey)
+    return None
+
+
+async def on_back(chat: Chat, message_id: int | None) -> str | None:
+    data = await chat.data()
+    language = await chat.language()
+    survey = await current_survey(chat, data)
+    if survey is None:
+        return t("invalid_button", language)
+    state = from_json(survey, data.get(answers_key(data)))
+    question = engine.next_question(survey, state)
+    try:
+        state = engine.back(survey, state)
+    except NotAllowed:
+        return t("invalid_button", language)
+    data[answers_key(data)] = to_json(dict(state.answers))
+    edit_id = message_id or data.get("msg_id")
+    if edit_id and question is not None:
+        await chat.edit(
+            int(edit_id), localise(question.text, language) + "\n\n" + t("went_back", language)
+        )
+    await ask_next(chat, data, survey)
+    return None
+
+
+async def on_text(chat: Chat, text: str) -> None:
+    """A typed message: a free-text answer, a unit search, or a nudge towards the buttons."""
+    data = await chat.data()
+    language = await chat.language()
+    phase = data.get("phase")
+    if phase == UNIT:
+        await show_units(chat, data, search=text)
+        return
+    if phase in (SURVEY, MONITORING, PROFILE_MONITORING):
+        survey = await current_survey(chat, data)
+        state = from_json(survey, data.get(answers_key(data))) if survey else State()
+        question = engine.next_question(survey, state) if survey else None
+        if question is not None and question.type == QuestionType.FREE_TEXT:
+            cleaned = text.strip()
+            if not cleaned:
+                await chat.send(t("text_empty", language))
+            elif len(cleaned) > question.max_length:
+                await chat.send(
+                    t("text_too_long", language, length=len(cleaned), max=question.max_length)
+                )
+            else:
+                await record(chat, cleaned, None)
+            return
+        if question is not None:
+            await chat.send(t("use_buttons", language))
+            return
+    if phase is None:
+        await chat.send(t("help", language))
+        return
+    await chat.send(t("use_buttons", language))
+
+
+# --- finishing ---------------------------------------------------------------------------------
+
+
+async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: State) -> None:
+    language = await chat.language()
+    phase = data.get("phase")
+    if phase in (MONITORING, PROFILE_MONITORING):
+        await chat.update_person(monitoring="answered", profile=to_json(dict(state.answers)))
+        await chat.send(t("monitoring_saved", language))
+        if phase == PROFILE_MONITORING:
+            await chat.fsm.clear()
+            return
+        data["mon"] = {}
+        await after_monitoring(chat, data)
+        return
+    person = await chat.person()
+    monitoring = monitoring_survey(chat)
+    if person is not None and person.profile and monitoring is not None:
+        snap = snapshot(from_json(monitoring, person.profile).answers)
+    else:
+        snap = empty_snapshot()
+    outcome = await services.submit_response(
+        chat.app.sessions,
+        wave_id=int(data["wave_id"]),
+        unit_code=str(data["unit_code"]),
+        pseudonym=chat.pseudonym,
+        answers=dict(state.answers),
+        snapshot=snap,
+        today=date.today(),
+    )
+    await chat.fsm.clear()
+    if outcome == services.SubmitOutcome.ALREADY_ANSWERED:
+        await chat.send(t("already_answered", language))
+    elif outcome == services.SubmitOutcome.WAVE_CLOSED:
+        await chat.send(t("wave_closed", language))
+    else:
+        # A survey's own thank-you says what happens next in its own words.
+        if survey.thank_you:
+            await chat.send(localise(survey.thank_you, language))
+        else:
+            k = data.get("k_unit", 5)
+            await chat.send(t("thank_you", language) + "\n\n" + t("what_next", language, k=k))
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+async def cancel(chat: Chat) -> None:
+    data = await chat.data()
+    language = await chat.language()
+    if not data.get("phase"):
+        await chat.send(t("nothing_to_cancel", language))
+        return
+    await chat.fsm.clear()
+    await chat.send(t("cancelled", language))
+
+
+async def show_profile(chat: Chat) -> None:
+    language = await chat.language()
+    person = await chat.person()
+    data = await chat.data()
+    survey = monitoring_survey(chat)
+    busy = data.get("phase") in (SURVEY, MONITORING, UNIT)
+    step = await chat.next_step(data)
+    if not busy:
+        data["phase"] = PROFILE
+    await chat.save(data)
+    if person is None or not person.profile or survey is None:
+        await chat.send(
+            t("profile_none", language),
+            None
+            if busy or survey is None
+            else rows([button(t("profile_answer", language), step, "prof", "change")]),
+        )
+        return
+    state = from_json(survey, person.profile)
+    lines = []
+    for question in survey.questions:
+        if question.key in state.answers:
+            lines.append(
+                f"• {localise(question.text, language)}\n  "
+                + format_answer(question, state.answers[question.key], language).split(": ", 1)[-1]
+            )
+    text = t("profile_show", language, lines="\n".join(lines) or t("not_answered", language))
+    keyboard = (
+        None
+        if busy
+        else rows(
+            [button(t("profile_change", language), step, "prof", "change")],
+            [button(t("profile_delete", language), step, "prof", "delete")],
+        )
+    )
+    await chat.send(text, keyboard)
+
+
+async def on_profile_button(chat: Chat, value: str) -> None:
+    language = await chat.language()
+    data = await chat.data()
+    if data.get("phase") in (SURVEY, MONITORING, UNIT):
+        await chat.send(t("profile_busy", language))
+        return
+    if value == "delete":
+        await chat.update_person(profile=None, monitoring="declined")
+        await chat.fsm.clear()
+        await chat.send(t("profile_deleted", language))
+        return
+    survey = monitoring_survey(chat)
+    person = await chat.person()
+    if survey is None:
+        return
+    if person is None or not person.consented:
+        await chat.update_person(consented=True)
+    data = {"phase": PROFILE_MONITORING, "mon": {}, "step": data.get("step", 0)}
+    await ask_next(chat, data, survey, intro=True)
+
+
+async def ask_erase(chat: Chat) -> None:
+    language = await chat.language()
+    data = await chat.data()
+    step = await chat.next_step(data)
+    data["erase_return"] = data.get("phase")
+    data["phase"] = ERASE
+    await chat.save(data)
+    await chat.send(
+        t("erase_confirm", language),
+        rows(
+            [
+                button(t("erase_yes", language), step, "erase", "yes"),
+                button(t("erase_no", language), step, "erase", "no"),
+            ]
+        ),
+    )
+
+
+async def on_erase(chat: Chat, confirmed: bool, message_id: int | None) -> None:
+    language = await chat.language()
+    if message_id:
+        label = t("erase_yes", language) if confirmed else t("erase_no", language)
+        await chat.edit(message_id, t("erase_confirm", language) + "\n✔ " + label)
+    if not confirmed:
+        data = await chat.data()
+        data["phase"] = data.pop("erase_return", None)
+        if data["phase"] is None:
+            await chat.fsm.clear()
+        else:
+            await chat.save(data)
+        await chat.send(t("erase_kept", language))
+        return
+    await services.erase_person(chat.app.sessions, chat.pseudonym)
+    await chat.fsm.clear()
+    await chat.send(t("erased", language))
+
+
+async def ask_language(chat: Chat) -> None:
+    data = await chat.data()
+    step = await chat.next_step(data)
+    await chat.save(data)
+    await chat.send(
+        t("choose_language", await chat.language()),
+        rows([button(LANGUAGE_NAMES[code], step, "lang", code) for code in SUPPORTED]),
+    )
+
+
+async def on_language(chat: Chat, code: str) -> None:
+    if code not in SUPPORTED:
+        return
+    person = await chat.person()
+    if person is not None:
+        await chat.update_person(language=code)
+    else:
+        data = await chat.data()
+        data["lang"] = code
+        await chat.save(data)
+    await chat.send(t("language_set", code))

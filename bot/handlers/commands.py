@@ -1,0 +1,81 @@
+"""Slash commands in a private chat."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot import conversation
+from bot.app import App
+from bot.handlers.context import make_chat
+from bot.i18n import t
+from surveys.links import LinkError, read_payload
+
+router = Router(name="commands")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(CommandStart(deep_link=True))
+async def start_with_link(
+    message: Message, command: CommandObject, state: FSMContext, app: App, bot: Bot
+) -> None:
+    chat = make_chat(app, bot, message.chat.id, message.from_user, state)
+    try:
+        target = read_payload(app.secret, command.args or "")
+    except LinkError:
+        await chat.send(t("invalid_link", await chat.language()))
+        return
+    await conversation.start(chat, target)
+
+
+@router.message(CommandStart())
+async def start(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    await conversation.start(make_chat(app, bot, message.chat.id, message.from_user, state), None)
+
+
+@router.message(Command("privacy"))
+async def privacy(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    chat = make_chat(app, bot, message.chat.id, message.from_user, state)
+    data = await state.get_data()
+    await chat.send(
+        t(
+            "privacy",
+            await chat.language(),
+            k_unit=data.get("k_unit", 5),
+            k_char=data.get("k_char", 10),
+        )
+    )
+
+
+@router.message(Command("help"))
+async def help_(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    chat = make_chat(app, bot, message.chat.id, message.from_user, state)
+    await chat.send(t("help", await chat.language()))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    await conversation.cancel(make_chat(app, bot, message.chat.id, message.from_user, state))
+
+
+@router.message(Command("profile"))
+async def profile(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    await conversation.show_profile(make_chat(app, bot, message.chat.id, message.from_user, state))
+
+
+@router.message(Command("delete_my_data"))
+async def delete_my_data(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    await conversation.ask_erase(make_chat(app, bot, message.chat.id, message.from_user, state))
+
+
+@router.message(Command("language"))
+async def language(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    await conversation.ask_language(make_chat(app, bot, message.chat.id, message.from_user, state))
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
+    chat = make_chat(app, bot, message.chat.id, message.from_user, state)
+    await chat.send(t("unknown_command", await chat.language()))

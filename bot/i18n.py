@@ -1,0 +1,374 @@
+"""The bot's own texts in English and Welsh.
+
+Survey texts are translated in the survey files; these are the words around them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUPPORTED = ("en", "cy")
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "privacy": {
+        "en": (
+            "Before you start: how your answers are protected\n\n"
+            "What we collect: your answers and, only if you choose, equality monitoring "
+            "answers (such as age band, sex and ethnicity). Your name, phone number and "
+            "Telegram username are never stored with your answers, and only the date is "
+            "kept, not the time.\n\n"
+            "Why: so the fire and rescue service can check it treats staff and communities "
+            "fairly (equality monitoring, Data Protection Act 2018, Schedule 1 paragraph 8). "
+            "It is never used to make decisions about you.\n\n"
+            "Who sees what: only totals for groups of at least {k_unit} people, and at "
+            "least {k_char} for equality groups and comments. Nobody, including managers "
+            "and administrators, can see your individual answers.\n\n"
+            "How long: unfinished answers and contact details are deleted when they are no "
+            "longer needed. Submitted answers cannot be traced back to you, so they are "
+            "kept for reporting.\n\n"
+            "Your rights: every question about you is optional. You can object at any time; "
+            "/delete_my_data erases everything linked to you, and /profile shows your "
+            "equality answers."
+        ),
+        "cy": (
+            "Cyn i chi ddechrau: sut mae eich atebion yn cael eu diogelu\n\n"
+            "Beth rydym yn ei gasglu: eich atebion ac, os dewiswch chi, atebion monitro "
+            "cydraddoldeb (fel band oedran, rhyw ac ethnigrwydd). Nid yw eich enw, rhif ffôn "
+            "nac enw defnyddiwr Telegram byth yn cael eu cadw gyda'ch atebion, a dim ond y "
+            "dyddiad sy'n cael ei gadw, nid yr amser.\n\n"
+            "Pam: er mwyn i'r gwasanaeth tân ac achub wirio ei fod yn trin staff a "
+            "chymunedau'n deg (monitro cydraddoldeb, Deddf Diogelu Data 2018, Atodlen 1 "
+            "paragraff 8). Ni chaiff byth ei ddefnyddio i wneud penderfyniadau amdanoch chi.\n\n"
+            "Pwy sy'n gweld beth: dim ond cyfansymiau ar gyfer grwpiau o {k_unit} o bobl o "
+            "leiaf, ac o leiaf {k_char} ar gyfer grwpiau cydraddoldeb a sylwadau. Ni all "
+            "neb, gan gynnwys rheolwyr a gweinyddwyr, weld eich atebion unigol.\n\n"
+            "Am ba hyd: caiff atebion anorffenedig a manylion cyswllt eu dileu pan nad oes "
+            "eu hangen mwyach. Ni ellir olrhain atebion a gyflwynwyd yn ôl atoch chi, felly "
+            "cânt eu cadw ar gyfer adroddiadau.\n\n"
+            "Eich hawliau: mae pob cwestiwn amdanoch chi'n ddewisol. Gallwch wrthwynebu ar "
+            "unrhyw adeg; mae /delete_my_data yn dileu popeth sy'n gysylltiedig â chi, ac "
+            "mae /profile yn dangos eich atebion cydraddoldeb."
+        ),
+    },
+    "consent_question": {
+        "en": "Do you agree to take part on these terms?",
+        "cy": "Ydych chi'n cytuno i gymryd rhan ar y telerau hyn?",
+    },
+    "consent_agree": {"en": "I agree", "cy": "Rwy'n cytuno"},
+    "consent_later": {"en": "Not now", "cy": "Dim nawr"},
+    "consent_declined": {
+        "en": (
+            "That's fine. Nothing about you has been stored. If you change your mind, open "
+            "the link again or send /start."
+        ),
+        "cy": (
+            "Mae hynny'n iawn. Nid oes dim amdanoch chi wedi'i gadw. Os byddwch yn newid eich "
+            "meddwl, agorwch y ddolen eto neu anfonwch /start."
+        ),
+    },
+    "contact_question": {
+        "en": (
+            "One more choice: may we message you here when a new survey opens? "
+            "This is separate from the survey and you can change it later."
+        ),
+        "cy": (
+            "Un dewis arall: gawn ni anfon neges atoch chi yma pan fydd arolwg newydd yn "
+            "agor? Mae hyn ar wahân i'r arolwg a gallwch ei newid yn nes ymlaen."
+        ),
+    },
+    "contact_yes": {"en": "Yes, message me", "cy": "Cewch, anfonwch neges"},
+    "contact_no": {"en": "No, thank you", "cy": "Na, dim diolch"},
+    "monitoring_offer": {
+        "en": (
+            "Would you like to answer some equality monitoring questions (age band, sex, "
+            'ethnicity and similar)? They are all optional, each has "Prefer not to say", '
+            "and you are asked once: your answers are reused for later surveys and you can "
+            "change or delete them with /profile."
+        ),
+        "cy": (
+            "Hoffech chi ateb rhai cwestiynau monitro cydraddoldeb (band oedran, rhyw, "
+            "ethnigrwydd ac ati)? Maen nhw i gyd yn ddewisol, mae gan bob un \"Mae'n well "
+            'gennyf beidio â dweud", a dim ond unwaith y gofynnir: caiff eich atebion eu '
+            "hailddefnyddio ar gyfer arolygon diweddarach a gallwch eu newid neu eu dileu "
+            "gyda /profile."
+        ),
+    },
+    "monitoring_yes": {"en": "Answer them", "cy": "Eu hateb"},
+    "monitoring_skip": {"en": "Skip all", "cy": "Hepgor y cyfan"},
+    "monitoring_saved": {
+        "en": "Thank you. Your equality monitoring answers are saved.",
+        "cy": "Diolch. Mae eich atebion monitro cydraddoldeb wedi'u cadw.",
+    },
+    "pick_unit": {
+        "en": "Where do you work? Choose from the list, or type part of a station or team name.",
+        "cy": (
+            "Ble rydych chi'n gweithio? Dewiswch o'r rhestr, neu teipiwch ran o enw gorsaf neu dîm."
+        ),
+    },
+    "pick_unit_here": {"en": "✓ {name}", "cy": "✓ {name}"},
+    "unit_up": {"en": "« Up", "cy": "« I fyny"},
+    "unit_more": {"en": "More »", "cy": "Rhagor »"},
+    "unit_prev": {"en": "« Previous", "cy": "« Blaenorol"},
+    "unit_search_results": {
+        "en": 'Units matching "{query}":',
+        "cy": 'Unedau sy\'n cyfateb i "{query}":',
+    },
+    "unit_search_none": {
+        "en": 'No unit matches "{query}". Try part of the station name, or use the list.',
+        "cy": 'Does dim uned yn cyfateb i "{query}". Rhowch gynnig ar ran o enw\'r orsaf.',
+    },
+    "unit_chosen": {"en": "You chose: {name}", "cy": "Eich dewis: {name}"},
+    "unit_not_in_wave": {
+        "en": "This survey is not open for that unit. Please check the link you were given.",
+        "cy": "Nid yw'r arolwg hwn ar agor i'r uned honno. Gwiriwch y ddolen a gawsoch.",
+    },
+    "choose_survey": {
+        "en": "Which survey would you like to answer?",
+        "cy": "Pa arolwg hoffech chi ei ateb?",
+    },
+    "no_open_surveys": {
+        "en": (
+            "There is no survey open at the moment. When one opens you will usually get a "
+            "link or a QR code to scan."
+        ),
+        "cy": (
+            "Does dim arolwg ar agor ar hyn o bryd. Pan fydd un yn agor, fel arfer cewch "
+            "ddolen neu god QR i'w sganio."
+        ),
+    },
+    "progress": {"en": "Question {n} of {total}", "cy": "Cwestiwn {n} o {total}"},
+    "back": {"en": "« Back", "cy": "« Yn ôl"},
+    "skip": {"en": "Skip »", "cy": "Hepgor »"},
+    "done": {"en": "Done ✓", "cy": "Wedi gorffen ✓"},
+    "hint_multi": {
+        "en": "Choose all that apply, then press Done.",
+        "cy": "Dewiswch bob un sy'n berthnasol, yna pwyswch Wedi gorffen.",
+    },
+    "hint_multi_max": {
+        "en": "Choose up to {max}, then press Done.",
+        "cy": "Dewiswch hyd at {max}, yna pwyswch Wedi gorffen.",
+    },
+    "hint_text": {
+        "en": "Type your answer (up to {max} characters).",
+        "cy": "Teipiwch eich ateb (hyd at {max} nod).",
+    },
+    "hint_scale": {
+        "en": "0 = not at all likely, 10 = extremely likely.",
+        "cy": "0 = ddim yn debygol o gwbl, 10 = hynod o debygol.",
+    },
+    "your_answer": {"en": "✔ Your answer: {answer}", "cy": "✔ Eich ateb: {answer}"},
+    "skipped": {"en": "✔ Skipped", "cy": "✔ Wedi'i hepgor"},
+    "went_back": {"en": "« Going back", "cy": "« Yn mynd yn ôl"},
+    "choose_one_first": {
+        "en": "Choose at least one option first.",
+        "cy": "Dewiswch o leiaf un opsiwn yn gyntaf.",
+    },
+    "too_many": {
+        "en": "You can choose at most {max}.",
+        "cy": "Gallwch ddewis {max} ar y mwyaf.",
+    },
+    "text_too_long": {
+        "en": (
+            "Your answer is {length} characters long; the limit is {max}. Please shorten "
+            "it and send it again."
+        ),
+        "cy": (
+            "Mae eich ateb yn {length} nod o hyd; yr uchafswm yw {max}. Byrhewch ef a'i anfon eto."
+        ),
+    },
+    "text_empty": {
+        "en": "Please type your answer as text.",
+        "cy": "Teipiwch eich ateb fel testun.",
+    },
+    "use_buttons": {
+        "en": "Please answer with the buttons under the question above.",
+        "cy": "Atebwch gyda'r botymau o dan y cwestiwn uchod.",
+    },
+    "only_text": {
+        "en": (
+            "I can only read text messages and button presses. Please use the buttons, or "
+            "type your answer."
+        ),
+        "cy": (
+            "Dim ond negeseuon testun a botymau y gallaf eu darllen. Defnyddiwch y botymau, "
+            "neu teipiwch eich ateb."
+        ),
+    },
+    "thank_you": {
+        "en": "Thank you. Your answers have been saved anonymously.",
+        "cy": "Diolch. Mae eich atebion wedi'u cadw'n ddienw.",
+    },
+    "what_next": {
+        "en": (
+            "What happens next: results are published only as totals for groups of at least "
+            "{k} people, and the service will tell you what changes as a result."
+        ),
+        "cy": (
+            "Beth sy'n digwydd nesaf: caiff canlyniadau eu cyhoeddi fel cyfansymiau ar gyfer "
+            "grwpiau o {k} o bobl o leiaf yn unig, a bydd y gwasanaeth yn dweud wrthych beth "
+            "sy'n newid o ganlyniad."
+        ),
+    },
+    "already_answered": {
+        "en": "You have already answered this survey. Thank you! Each person can answer once.",
+        "cy": "Rydych chi eisoes wedi ateb yr arolwg hwn. Diolch! Gall pob person ateb unwaith.",
+    },
+    "wave_closed": {
+        "en": "This survey has closed. Thank you for your interest.",
+        "cy": "Mae'r arolwg hwn wedi cau. Diolch am eich diddordeb.",
+    },
+    "stale_button": {
+        "en": "That question has already been answered.",
+        "cy": "Mae'r cwestiwn hwnnw eisoes wedi'i ateb.",
+    },
+    "invalid_button": {
+        "en": "This button is no longer valid.",
+        "cy": "Nid yw'r botwm hwn yn ddilys mwyach.",
+    },
+    "invalid_link": {
+        "en": (
+            "Sorry, this survey link is not valid. It may have been copied incompletely or "
+            "changed. Please scan the QR code or open the link you were given again."
+        ),
+        "cy": (
+            "Mae'n ddrwg gennym, nid yw'r ddolen arolwg hon yn ddilys. Efallai iddi gael ei "
+            "chopïo'n anghyflawn neu ei newid. Sganiwch y cod QR neu agorwch y ddolen eto."
+        ),
+    },
+    "survey_unavailable": {
+        "en": "Sorry, this survey is not open at the moment.",
+        "cy": "Mae'n ddrwg gennym, nid yw'r arolwg hwn ar agor ar hyn o bryd.",
+    },
+    "welcome_back": {
+        "en": "Welcome back. Let's carry on where you left off (/cancel starts again).",
+        "cy": "Croeso nôl. Gadewch i ni barhau o'r man lle gwnaethoch adael (/cancel i ailddechrau).",
+    },
+    "cancelled": {
+        "en": "Your unfinished answers have been deleted. Send /start or open the link to begin again.",
+        "cy": "Mae eich atebion anorffenedig wedi'u dileu. Anfonwch /start neu agorwch y ddolen i ailddechrau.",
+    },
+    "nothing_to_cancel": {
+        "en": "There is nothing to cancel.",
+        "cy": "Does dim i'w ganslo.",
+    },
+    "unknown_command": {
+        "en": (
+            "I don't know that command. You can use /start, /privacy, /profile, /language, "
+            "/cancel or /delete_my_data."
+        ),
+        "cy": (
+            "Dydw i ddim yn adnabod y gorchymyn hwnnw. Gallwch ddefnyddio /start, /privacy, "
+            "/profile, /language, /cancel neu /delete_my_data."
+        ),
+    },
+    "help": {
+        "en": (
+            "This bot runs anonymous surveys for your fire and rescue service.\n\n"
+            "To take part, open the survey link or scan the QR code you were given, or send "
+            "/start to see the surveys open now.\n\n"
+            "/privacy how your answers are protected\n/profile your equality answers\n"
+            "/language change language\n/cancel discard unfinished answers\n"
+            "/delete_my_data erase everything linked to you"
+        ),
+        "cy": (
+            "Mae'r bot hwn yn cynnal arolygon dienw ar gyfer eich gwasanaeth tân ac achub.\n\n"
+            "I gymryd rhan, agorwch y ddolen arolwg neu sganiwch y cod QR a gawsoch, neu "
+            "anfonwch /start i weld yr arolygon sydd ar agor nawr.\n\n"
+            "/privacy sut mae eich atebion yn cael eu diogelu\n/profile eich atebion "
+            "cydraddoldeb\n/language newid iaith\n/cancel taflu atebion anorffenedig\n"
+            "/delete_my_data dileu popeth sy'n gysylltiedig â chi"
+        ),
+    },
+    "profile_none": {
+        "en": "You have not given any equality monitoring answers.",
+        "cy": "Nid ydych wedi rhoi unrhyw atebion monitro cydraddoldeb.",
+    },
+    "profile_show": {
+        "en": (
+            "Your equality monitoring answers:\n\n{lines}\n\nThey are copied onto each survey "
+            "you complete, never with anything that identifies you."
+        ),
+        "cy": (
+            "Eich atebion monitro cydraddoldeb:\n\n{lines}\n\nCânt eu copïo i bob arolwg a "
+            "gwblhewch, byth gydag unrhyw beth sy'n eich adnabod."
+        ),
+    },
+    "profile_answer": {"en": "Answer them now", "cy": "Eu hateb nawr"},
+    "profile_change": {"en": "Change my answers", "cy": "Newid fy atebion"},
+    "profile_delete": {"en": "Delete these answers", "cy": "Dileu'r atebion hyn"},
+    "profile_deleted": {
+        "en": "Your equality monitoring answers have been deleted.",
+        "cy": "Mae eich atebion monitro cydraddoldeb wedi'u dileu.",
+    },
+    "profile_busy": {
+        "en": "Please finish the survey you are answering first, or /cancel it.",
+        "cy": "Gorffennwch yr arolwg rydych chi'n ei ateb yn gyntaf, neu /cancel.",
+    },
+    "not_answered": {"en": "not answered", "cy": "heb ei ateb"},
+    "erase_confirm": {
+        "en": (
+            "This deletes everything we can link to you: your equality monitoring answers, "
+            "your contact preference, the record of which surveys you took part in, and any "
+            "unfinished answers.\n\nAnswers you have already submitted cannot be found, "
+            "because they were stored without anything that identifies you, so they stay.\n\n"
+            "Delete now?"
+        ),
+        "cy": (
+            "Mae hyn yn dileu popeth y gallwn ei gysylltu â chi: eich atebion monitro "
+            "cydraddoldeb, eich dewis cyswllt, y cofnod o ba arolygon y cymeroch ran ynddynt, "
+            "ac unrhyw atebion anorffenedig.\n\nNi ellir dod o hyd i atebion rydych eisoes "
+            "wedi'u cyflwyno, oherwydd cawsant eu cadw heb unrhyw beth sy'n eich adnabod, "
+            "felly maen nhw'n aros.\n\nDileu nawr?"
+        ),
+    },
+    "erase_yes": {"en": "Yes, delete", "cy": "Ie, dileu"},
+    "erase_no": {"en": "No, keep it", "cy": "Na, ei gadw"},
+    "erased": {
+        "en": "Done. Everything linked to you has been deleted.",
+        "cy": "Wedi'i wneud. Mae popeth sy'n gysylltiedig â chi wedi'i ddileu.",
+    },
+    "erase_kept": {"en": "Nothing was deleted.", "cy": "Ni chafodd dim ei ddileu."},
+    "choose_language": {
+        "en": "Choose your language / Dewiswch eich iaith",
+        "cy": "Dewiswch eich iaith / Choose your language",
+    },
+    "language_set": {"en": "Language: English.", "cy": "Iaith: Cymraeg."},
+    "error": {
+        "en": "Sorry, something went wrong. Your answers so far are saved; please try again.",
+        "cy": "Mae'n ddrwg gennym, aeth rhywbeth o'i le. Mae eich atebion wedi'u cadw; rhowch gynnig arall arni.",
+    },
+    "cmd_start": {"en": "Start or continue a survey", "cy": "Dechrau neu barhau ag arolwg"},
+    "cmd_privacy": {
+        "en": "How your answers are protected",
+        "cy": "Sut mae eich atebion yn cael eu diogelu",
+    },
+    "cmd_profile": {
+        "en": "Your equality monitoring answers",
+        "cy": "Eich atebion monitro cydraddoldeb",
+    },
+    "cmd_language": {"en": "Change language", "cy": "Newid iaith"},
+    "cmd_cancel": {"en": "Discard unfinished answers", "cy": "Taflu atebion anorffenedig"},
+    "cmd_delete": {
+        "en": "Erase everything linked to you",
+        "cy": "Dileu popeth sy'n gysylltiedig â chi",
+    },
+    "cmd_help": {"en": "What this bot does", "cy": "Beth mae'r bot hwn yn ei wneud"},
+}
+
+
+def pick_language(preferred: str | None, telegram_code: str | None) -> str:
+    """The person's chosen language, else Telegram's if supported, else English."""
+    for code in (preferred, telegram_code):
+        if code:
+            base = code.split("-", 1)[0].lower()
+            if base in SUPPORTED:
+                return base
+    return "en"
+
+
+def t(key: str, language: str, **values: Any) -> str:
+    """A bot text in the language (English if missing), with {placeholders} filled in."""
+    entry = TEXTS[key]
+    text = entry.get(language) or entry["en"]
+    return text.format(**values) if values else text

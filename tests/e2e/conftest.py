@@ -1,0 +1,152 @@
+"""End-to-end fixtures: a fake Bot API server and the real bot, started as users start it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from storage import migrate, services
+from storage.db import make_engine, make_sessionmaker
+from surveys.links import LinkTarget, make_payload
+from surveys.loader import SurveyCatalog
+from tests.conftest import ORG_CSV
+from tests.e2e.fake_telegram import TOKEN, FakeTelegram
+
+FIREVOICE = str(Path(sys.executable).parent / "firevoice")
+
+
+class BotProcess:
+    """`firevoice run` in a subprocess, pointed at the fake Bot API."""
+
+    def __init__(self, telegram: FakeTelegram, api_url: str, workdir: Path, env: dict[str, str]):
+        self.telegram = telegram
+        self.api_url = api_url
+        self.workdir = workdir
+        self.env = env
+        self.process: asyncio.subprocess.Process | None = None
+        self.log = workdir / "bot.log"
+
+    async def start(self, *args: str) -> None:
+        polls_before = len(self.telegram.calls_of("getUpdates"))
+        handle = self.log.open("ab")
+        self.process = await asyncio.create_subprocess_exec(
+            FIREVOICE,
+            "run",
+            *args,
+            cwd=self.workdir,
+            env=self.env,
+            stdout=handle,
+            stderr=handle,
+        )
+        handle.close()
+        if not args:
+            await self.telegram.wait_until(
+                lambda: (
+                    len(self.telegram.calls_of("getUpdates")) > polls_before
+                    or (self.process is not None and self.process.returncode is not None)
+                ),
+                timeout=60,
+            )
+            if self.process.returncode is not None:
+                raise AssertionError(f"bot exited: {self.log.read_text()}")
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        self.process = None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+class Service:
+    """The fire service's side: organisation, open waves, signed links, the database."""
+
+    def __init__(self, database_url: str, secret: bytes):
+        self.database_url = database_url
+        self.secret = secret
+        self.catalog = SurveyCatalog.load()
+        self.engine = make_engine(database_url)
+        self.sessions = make_sessionmaker(self.engine)
+
+    async def open(self, survey_key: str, units: tuple[str, ...] = ()) -> int:
+        wave = await services.open_wave(
+            self.sessions, self.catalog.get(survey_key), today=date.today(), unit_codes=units
+        )
+        return wave.id
+
+    def link(self, survey_key: str, unit: str | None = None) -> str:
+        return make_payload(self.secret, LinkTarget(survey_key, unit))
+
+    async def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+        from sqlalchemy import text
+
+        async with self.engine.connect() as conn:
+            return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("FIREVOICE_TEST_REDIS_URL")
+    if not url and os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but FIREVOICE_TEST_REDIS_URL is not set")
+    return url
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Service]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'firevoice.db'}"
+    await asyncio.to_thread(migrate.upgrade, url)
+    secret = b"e2e-secret-" + b"x" * 40
+    (tmp_path / "firevoice.secret").write_bytes(secret + b"\n")
+    (tmp_path / "firevoice.secret").chmod(0o600)
+    svc = Service(url, secret)
+    await services.import_org(svc.sessions, ORG_CSV)
+    yield svc
+    await svc.close()
+
+
+def bot_env(api_url: str, service: Service, workdir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIREVOICE_")}
+    env.update(
+        FIREVOICE_BOT_TOKEN=TOKEN,
+        FIREVOICE_TELEGRAM_API_URL=api_url,
+        FIREVOICE_DATABASE_URL=service.database_url,
+        FIREVOICE_SECRET_KEY_FILE=str(workdir / "firevoice.secret"),
+        FIREVOICE_LOG_LEVEL="INFO",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture
+async def bot(
+    telegram: FakeTelegram, service: Service, tmp_path: Path
+) -> AsyncIterator[BotProcess]:
+    api_url = f"http://127.0.0.1:{telegram.port}"
+    process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, service, tmp_path))
+    await process.start()
+    yield process
+    await process.stop()

@@ -1,0 +1,47 @@
+"""Steps people take in the chat, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from tests.e2e.fake_telegram import Person
+
+NAVIGATION = ("« Back", "Skip »", "Done ✓", "« Yn ôl", "Hepgor »", "Wedi gorffen ✓")
+
+
+async def agree_to_terms(person: Person, *, contact: str = "No, thank you") -> None:
+    await person.expect("Do you agree to take part")
+    await person.press("I agree")
+    await person.expect("may we message you")
+    await person.press(contact)
+
+
+async def skip_monitoring(person: Person) -> None:
+    await person.expect("equality monitoring questions")
+    await person.press("Skip all")
+
+
+async def answer_everything(
+    person: Person, finished: str = "Thank you.", text: str = "Fine, thanks.", limit: int = 40
+) -> None:
+    """Answer each question with its first option (or text) until the bot's closing words."""
+    for _ in range(limit):
+        await person.tg.wait_until(lambda: person.last().text.startswith(("Question", finished)))
+        last = person.last()
+        if last.text.startswith(finished):
+            return
+        mark = person.mark()
+        options = [b["text"] for row in last.buttons for b in row if b["text"] not in NAVIGATION]
+        if any(b["text"] == "Done ✓" for row in last.buttons for b in row):
+            await person.press(options[0], last)
+            await person.press("Done ✓", last)
+        elif options:
+            await person.press(options[0], last)
+        else:
+            await person.say(text, expect_reply=False)
+        await person.tg.wait_until(lambda: len(person.chat) > mark)
+    raise AssertionError("the survey did not finish")
+
+
+async def open_link_and_start(person: Person, payload: str) -> None:
+    await person.say(f"/start {payload}")
+    await agree_to_terms(person)
+    await skip_monitoring(person)
