@@ -37,7 +37,7 @@ async def answer_everything(
             await person.press(options[0], last)
         else:
             await person.say(text, expect_reply=False)
-        await person.tg.wait_until(lambda: len(person.chat) > mark)
+        await person.tg.wait_until(lambda m=mark: len(person.chat) > m)
     raise AssertionError("the survey did not finish")
 
 

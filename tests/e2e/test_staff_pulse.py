@@ -32,7 +32,7 @@ async def test_a_firefighter_completes_the_staff_pulse_from_a_station_link(
     for _ in range(MONITORING_SKIPS_AFTER_SEX):
         mark = person.mark()
         await person.press("Skip »")
-        await person.tg.wait_until(lambda: len(person.chat) > mark)
+        await person.tg.wait_until(lambda m=mark: len(person.chat) > m)
     await person.expect("equality monitoring answers are saved")
     first = await person.expect("Question 1 of")
     assert "Core Code of Ethics" in first.text
