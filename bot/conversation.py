@@ -500,6 +500,8 @@ async def ask_next(
         await chat.send(f"{localise(survey.title, language)}\n\n{localise(survey.intro, language)}")
     step = await chat.next_step(data)
     data["sel"] = []
+    # Save before sending: a crash in between must not leave buttons the state disowns.
+    await chat.save(data)
     keyboard = question_keyboard(question, step, language, can_go_back=bool(state.answers))
     data["msg_id"] = await chat.send(question_text(survey, state, question, language), keyboard)
     await chat.save(data)

@@ -164,6 +164,9 @@ def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
 
     @dispatcher.errors()
     async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+        if isinstance(event.exception, TelegramForbiddenError):
+            log.info("a person has blocked the bot; they will not be contacted again")
+            return True
         # Log where it failed, never the update: it holds answers and Telegram ids.
         log.error(
             "error handling an update: %s",

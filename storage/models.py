@@ -179,7 +179,7 @@ class Person(Base):
     contact_active: Mapped[bool] = mapped_column(default=False)
     # not_offered | answered | declined
     monitoring: Mapped[str] = mapped_column(String(12), default="not_offered")
-    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     last_seen_on: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (NO_ROWID,)

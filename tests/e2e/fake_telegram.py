@@ -96,7 +96,8 @@ class FakeTelegram:
         queued = self.next_errors.get(method)
         if queued:
             error = queued.pop(0)
-            return web.json_response(error)
+            # Like the real Bot API, the HTTP status matches the error code.
+            return web.json_response(error, status=int(error.get("error_code", 400)))
         handler = getattr(self, f"_m_{method.lower()}", None)
         result = await handler(params) if handler else True
         return web.json_response({"ok": True, "result": result})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.fake_telegram import Person
+from tests.e2e.fake_telegram import BotMessage, Person
 
 NAVIGATION = ("« Back", "Skip »", "Done ✓", "« Yn ôl", "Hepgor »", "Wedi gorffen ✓")
 
@@ -22,13 +22,30 @@ async def skip_monitoring(person: Person) -> None:
 async def answer_everything(
     person: Person, finished: str = "Thank you.", text: str = "Fine, thanks.", limit: int = 40
 ) -> None:
-    """Answer each question with its first option (or text) until the bot's closing words."""
+    """Answer each question with its first option (or text) until the bot's closing words.
+
+    The current question is the newest message still showing "Question N of M" (answered
+    ones are edited to show the answer instead).
+    """
+    start = person.mark()
+    handled: set[int] = set()
+
+    def current() -> BotMessage | None:
+        for index in range(len(person.chat) - 1, -1, -1):
+            message = person.chat[index]
+            if index >= start and message.text.startswith(finished):
+                return message
+            if message.text.startswith(("Question", "Cwestiwn")):
+                return None if message.message_id in handled else message
+        return None
+
     for _ in range(limit):
-        await person.tg.wait_until(lambda: person.last().text.startswith(("Question", finished)))
-        last = person.last()
+        await person.tg.wait_until(lambda: current() is not None)
+        last = current()
+        assert last is not None
         if last.text.startswith(finished):
             return
-        mark = person.mark()
+        handled.add(last.message_id)
         options = [b["text"] for row in last.buttons for b in row if b["text"] not in NAVIGATION]
         if any(b["text"] == "Done ✓" for row in last.buttons for b in row):
             await person.press(options[0], last)
@@ -37,7 +54,6 @@ async def answer_everything(
             await person.press(options[0], last)
         else:
             await person.say(text, expect_reply=False)
-        await person.tg.wait_until(lambda m=mark: len(person.chat) > m)
     raise AssertionError("the survey did not finish")
 
 
