@@ -182,6 +182,26 @@ def db_upgrade() -> None:
     )
 
 
+@app.command()
+def purge() -> None:
+    """Delete expired conversations, contact details and profiles (the bot does this daily)."""
+    settings = _settings()
+
+    async def work(application: App) -> services.PurgeResult:
+        return await services.purge_expired(
+            application.sessions,
+            today=date.today(),
+            conversation_days=settings.retention_conversation_days,
+            person_days=settings.retention_person_days,
+        )
+
+    result = _with_app(work)
+    typer.echo(
+        f"deleted {result.conversations} unfinished conversation(s), {result.people} "
+        f"person record(s) and {result.participations} participation record(s) of closed waves"
+    )
+
+
 # --- surveys ------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -224,6 +225,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "the database"
+    housekeeping = asyncio.create_task(purge_daily(app))
     try:
         await set_commands(bot)
         if webhook is None:
@@ -245,9 +247,31 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
             )
             await serve_webhook(app, bot, dispatcher, webhook)
     finally:
+        housekeeping.cancel()
         await backends.close()
         await bot.session.close()
         await app.close()
+
+
+async def purge_daily(app: App) -> None:
+    """Apply the retention rules at start and then once a day."""
+    while True:
+        try:
+            result = await services.purge_expired(
+                app.sessions,
+                today=date.today(),
+                conversation_days=app.settings.retention_conversation_days,
+                person_days=app.settings.retention_person_days,
+            )
+            log.info(
+                "retention: deleted %s conversation(s), %s person record(s), %s participation(s)",
+                result.conversations,
+                result.people,
+                result.participations,
+            )
+        except Exception as exc:  # keep the bot running; the message may hold row values
+            log.error("retention purge failed (%s); will try again tomorrow", type(exc).__name__)
+        await asyncio.sleep(24 * 3600)
 
 
 async def serve_webhook(

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     surveys_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     default_language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    # Retention: unfinished conversations (and participation records of closed waves),
+    # and what is kept about a person (consent, contact, equality profile) after last use.
+    retention_conversation_days: int = Field(default=30, ge=1, le=3650)
+    retention_person_days: int = Field(default=365, ge=30, le=3650)
 
     @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
     @classmethod

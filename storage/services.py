@@ -6,15 +6,15 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer as AnswerRow
-from storage.models import Person, Response, Unit, Wave
+from storage.models import ConversationState, Participation, Person, Response, Unit, Wave
 from storage.uow import AlreadyParticipated, UnitOfWork
 from surveys.engine import Answer
 from surveys.equality import Snapshot
@@ -410,3 +410,42 @@ async def open_waves(sessions: Sessions) -> list[Wave]:
 async def get_wave(sessions: Sessions, wave_id: int) -> Wave | None:
     async with UnitOfWork(sessions) as uow:
         return await uow.waves.get(wave_id)
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    conversations: int
+    people: int
+    participations: int
+
+
+async def purge_expired(
+    sessions: Sessions, *, today: date, conversation_days: int, person_days: int
+) -> PurgeResult:
+    """Delete what the retention rules say is no longer needed.
+
+    Unfinished conversations untouched for `conversation_days`; people (consent, contact
+    details, equality profile) not seen for `person_days`; participation records of waves
+    closed more than `conversation_days` ago (they only stop double answers while open).
+    Submitted anonymous responses are not touched.
+    """
+    conversation_cutoff = today - timedelta(days=conversation_days)
+    async with UnitOfWork(sessions) as uow:
+        conversations = await uow.session.execute(
+            delete(ConversationState).where(ConversationState.updated_on < conversation_cutoff)
+        )
+        people = await uow.session.execute(
+            delete(Person).where(Person.last_seen_on < today - timedelta(days=person_days))
+        )
+        closed = select(Wave.id).where(
+            Wave.status == "closed", Wave.closed_on < conversation_cutoff
+        )
+        participations = await uow.session.execute(
+            delete(Participation).where(Participation.wave_id.in_(closed))
+        )
+        await uow.commit()
+    return PurgeResult(
+        int(getattr(conversations, "rowcount", 0) or 0),
+        int(getattr(people, "rowcount", 0) or 0),
+        int(getattr(participations, "rowcount", 0) or 0),
+    )

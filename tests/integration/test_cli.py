@@ -263,3 +263,20 @@ def test_db_upgrade_reports_the_revision(cli: Cli) -> None:
     result = cli("db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert "is at revision" in result.stdout
+
+
+def test_purge_reports_what_it_deleted(cli: Cli) -> None:
+    result = cli("purge", env={"FIREVOICE_RETENTION_CONVERSATION_DAYS": "7"})
+    assert result.returncode == 0, result.stderr
+    assert "deleted 0 unfinished conversation(s), 0 person record(s)" in result.stdout
+    bad = cli("purge", env={"FIREVOICE_RETENTION_PERSON_DAYS": "3"})
+    assert bad.returncode == 1
+    assert (
+        "FIREVOICE_RETENTION_PERSON_DAYS: Input should be greater than or equal to 30" in bad.stderr
+    )
+
+
+def test_webhook_options_are_checked(cli: Cli) -> None:
+    result = cli("run", "--webhook", env={"FIREVOICE_BOT_TOKEN": "123456:" + "A" * 35})
+    assert result.returncode == 2
+    assert "--webhook needs --public-url" in result.stderr

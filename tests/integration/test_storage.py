@@ -208,3 +208,102 @@ async def test_respondent_tables_hold_nothing_that_identifies_or_orders_people(
                 with pytest.raises(Exception, match="rowid"):
                     await session.execute(text(f"SELECT rowid FROM {table}"))
     assert await count(sessions, Participation) == 0
+
+
+async def test_retention_purges_expired_personal_data_but_not_answers(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    from datetime import timedelta
+
+    from storage.models import ConversationState, Person
+
+    wave = await open_pulse(sessions, catalog)
+    long_ago = TODAY - timedelta(days=400)
+    async with UnitOfWork(sessions) as uow:
+        uow.session.add_all(
+            [
+                ConversationState(
+                    key="old", state=None, data={"phase": "survey"}, updated_on=long_ago
+                ),
+                ConversationState(
+                    key="new", state=None, data={"phase": "survey"}, updated_on=TODAY
+                ),
+                Person(
+                    pseudonym="gone",
+                    consented=True,
+                    contact_ok=True,
+                    contact_active=True,
+                    monitoring="answered",
+                    last_seen_on=long_ago,
+                ),
+                Person(
+                    pseudonym="here",
+                    consented=True,
+                    contact_ok=False,
+                    contact_active=False,
+                    monitoring="declined",
+                    last_seen_on=TODAY,
+                ),
+            ]
+        )
+        uow.participations.add(wave.id, "p" * 64)
+        await uow.commit()
+    await services.submit_response(
+        sessions,
+        wave_id=wave.id,
+        unit_code="STN01-RED",
+        pseudonym="q" * 64,
+        answers={"values_lived": "agree"},
+        snapshot={},
+        today=TODAY,
+    )
+    await services.close_wave(sessions, wave.id, today=TODAY - timedelta(days=40))
+    result = await services.purge_expired(
+        sessions, today=TODAY, conversation_days=30, person_days=365
+    )
+    assert (result.conversations, result.people, result.participations) == (1, 1, 2)
+    async with sessions() as session:
+        assert list(await session.scalars(select(ConversationState.key))) == ["new"]
+        assert list(await session.scalars(select(Person.pseudonym))) == ["here"]
+    assert await count(sessions, Response) == 1
+
+
+async def test_a_chat_submission_stores_response_and_participation_once(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    wave = await open_pulse(sessions, catalog)
+    outcomes = []
+    for _ in range(2):
+        outcomes.append(
+            await services.submit_response(
+                sessions,
+                wave_id=wave.id,
+                unit_code="STN01-RED",
+                pseudonym="z" * 64,
+                answers={"values_lived": "agree"},
+                snapshot={"sex": "male"},
+                today=TODAY,
+            )
+        )
+    assert outcomes == [services.SubmitOutcome.STORED, services.SubmitOutcome.ALREADY_ANSWERED]
+    assert await count(sessions, Response) == 1
+    assert await count(sessions, Participation) == 1
+    await services.close_wave(sessions, wave.id, today=TODAY)
+    late = await services.submit_response(
+        sessions,
+        wave_id=wave.id,
+        unit_code="STN01-RED",
+        pseudonym="y" * 64,
+        answers={"values_lived": "agree"},
+        snapshot={},
+        today=TODAY,
+    )
+    assert late == services.SubmitOutcome.WAVE_CLOSED
+
+
+async def test_the_monitoring_survey_cannot_run_as_a_wave(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    with pytest.raises(services.ServiceError, match="does not run in waves"):
+        await services.open_wave(sessions, catalog.get(MONITORING_SURVEY_KEY), today=TODAY)

@@ -223,3 +223,14 @@ def test_normalised_definition_spells_out_options_and_tags(catalog: SurveyCatalo
     assert first["tags"]["frsef"] == [1]
     enps = next(q for q in data["questions"] if q["key"] == "enps")
     assert [o["key"] for o in enps["options"]] == [str(i) for i in range(11)]
+
+
+def test_bundled_surveys_are_fully_translated_into_welsh(catalog: SurveyCatalog) -> None:
+    for entry in catalog.entries():
+        survey = entry.survey
+        texts = [survey.title, survey.intro, survey.thank_you]
+        for question in survey.questions:
+            texts.append(question.text)
+            texts.extend(o.text for o in question.options if any(c.isalpha() for c in o.text["en"]))
+        missing = [t["en"] for t in texts if t is not None and "cy" not in t]
+        assert missing == [], f"{survey.key}: no Welsh for {missing}"
