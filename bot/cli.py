@@ -444,6 +444,128 @@ def link(
         typer.echo(f"QR code written to {qr}")
 
 
+# --- reports ------------------------------------------------------------------------------
+
+FORMATS = ("html", "pdf", "xlsx", "csv")
+
+
+def _write_report(tables: Any, fmt: str, out: Path) -> None:
+    from analysis.render_csv import write_csv
+    from analysis.render_html import write_html
+    from analysis.render_pdf import write_pdf
+    from analysis.render_xlsx import write_xlsx
+
+    writers = {"html": write_html, "pdf": write_pdf, "xlsx": write_xlsx, "csv": write_csv}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        writers[fmt](tables, out)
+    except OSError as exc:
+        fail(f"{out}: cannot write the report: {exc.strerror or exc}")
+
+
+@app.command()
+def report(
+    survey: Annotated[str, typer.Option("--survey", help="Survey key.")],
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf, xlsx or csv.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    wave: Annotated[
+        int | None, typer.Option("--wave", help="Wave number (default: the latest).")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only this unit and what is below it.")
+    ] = None,
+) -> None:
+    """Write a report with disclosure control applied."""
+    from analysis.report import ReportError, build
+
+    if fmt not in FORMATS:
+        fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)
+
+    async def work(application: App) -> Any:
+        if survey not in application.catalog:
+            raise services.ServiceError(
+                f"no survey with key '{survey}' (known: {', '.join(application.catalog.keys())})"
+            )
+        monitoring = (
+            application.catalog.get(MONITORING_SURVEY_KEY)
+            if MONITORING_SURVEY_KEY in application.catalog
+            else None
+        )
+        try:
+            return await build(application.engine, survey, monitoring, wave_id=wave, unit=unit)
+        except ReportError as exc:
+            raise services.ServiceError(str(exc)) from None
+
+    tables = _with_app(work)
+    _write_report(tables, fmt, out)
+    typer.echo(f"wrote {out} ({fmt}, wave {tables.wave_id}, {tables.scope_name})")
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the demo database and reports.")
+    ] = Path("firevoice-demo"),
+    per_wave: Annotated[int, typer.Option(help="Synthetic responses per wave.")] = 450,
+) -> None:
+    """Build a synthetic service with three waves of responses and write HTML and PDF reports."""
+    from datetime import timedelta
+
+    from analysis import synthetic
+    from analysis.report import build
+    from storage import bulk
+
+    if per_wave < 1 or per_wave > 200_000:
+        fail("--per-wave: choose between 1 and 200000", code=2)
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "demo.db"
+    if database.exists():
+        database.unlink()
+    url = f"sqlite+aiosqlite:///{database.resolve()}"
+    migrate.upgrade(url)
+    settings = load_settings(database_url=url, secret_key_file=out / "demo.secret")
+    try:
+        application = build_app(settings)
+    except (SettingsError, SurveyFileError) as exc:
+        fail(str(exc))
+
+    async def work() -> Any:
+        try:
+            catalog = application.catalog
+            survey = catalog.get("staff_pulse")
+            monitoring = catalog.get(MONITORING_SURVEY_KEY)
+            await services.import_org(application.sessions, synthetic.organisation_csv())
+            start = date.today() - timedelta(days=180)
+            for index in range(3):
+                opened = start + timedelta(days=60 * index)
+                wave = await services.open_wave(
+                    application.sessions,
+                    survey,
+                    today=opened,
+                    label=f"Pulse {opened:%B %Y} (synthetic)",
+                )
+                generated = synthetic.generate(survey, per_wave, seed=7, wave_index=index)
+                await bulk.insert_responses(
+                    application.engine, wave.id, survey, synthetic.rows(generated), opened
+                )
+                await services.close_wave(
+                    application.sessions, wave.id, today=opened + timedelta(days=21)
+                )
+            return await build(application.engine, "staff_pulse", monitoring, synthetic=True)
+        finally:
+            await application.close()
+
+    tables = asyncio.run(work())
+    for fmt in ("html", "pdf"):
+        path = out / f"staff_pulse_report.{fmt}"
+        _write_report(tables, fmt, path)
+        typer.echo(f"wrote {path}")
+    typer.echo(
+        f"synthetic database: {database} (try: FIREVOICE_DATABASE_URL={url} firevoice report "
+        "--survey staff_pulse --format xlsx --out report.xlsx)"
+    )
+
+
 def main() -> None:
     try:
         app()

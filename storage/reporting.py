@@ -1,0 +1,109 @@
+"""Queries that feed the reports: one row per response, aggregated in the database.
+
+Answers are stored one row per answer; reports want one row per response with a column
+per question. The pivot is done by the database (GROUP BY response) and streamed in
+chunks, so even a million responses never sit in Python as row objects all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.models import Unit, Wave
+from surveys.equality import CHARACTERISTICS
+from surveys.model import QuestionType, Survey
+
+CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class PivotColumn:
+    name: str
+    question: str
+    field: str  # option | number
+
+
+def pivot_columns(survey: Survey) -> list[PivotColumn]:
+    """Columns of the per-response pivot for questions with one value per response."""
+    columns = []
+    for i, q in enumerate(survey.questions):
+        if q.type in (QuestionType.FREE_TEXT, QuestionType.MULTIPLE_CHOICE):
+            continue
+        columns.append(PivotColumn(f"o{i}", q.key, "option"))
+        if q.type == QuestionType.SCALE_0_10:
+            columns.append(PivotColumn(f"n{i}", q.key, "number"))
+    return columns
+
+
+async def response_rows(
+    engine: AsyncEngine, wave_id: int, survey: Survey, chunk: int = CHUNK
+) -> AsyncIterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+    """Yield (column names, rows) chunks: unit code, characteristics, one column per question."""
+    columns = pivot_columns(survey)
+    params: dict[str, Any] = {"wave_id": wave_id}
+    selects = []
+    for i, column in enumerate(columns):
+        params[f"k{i}"] = column.question
+        selects.append(
+            f"MAX(CASE WHEN a.question_key = :k{i} THEN a.{column.field} END) AS {column.name}"
+        )
+    characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
+    pivot = (", " + ", ".join(selects)) if selects else ""
+    # Only column names from this code are formatted in; question keys are bound parameters.
+    sql = (
+        f"SELECT u.code AS unit, {characteristic_columns}{pivot} "
+        "FROM responses r JOIN units u ON u.id = r.unit_id "
+        "LEFT JOIN answers a ON a.response_id = r.id "
+        "WHERE r.wave_id = :wave_id "
+        f"GROUP BY r.id, u.code, {characteristic_columns}"
+    )
+    names = ["unit", *CHARACTERISTICS, *(c.name for c in columns)]
+    async with engine.connect() as conn:
+        result = await conn.stream(text(sql), params)
+        async for partition in result.partitions(chunk):
+            yield names, partition
+
+
+async def long_answers(
+    engine: AsyncEngine, wave_id: int, question_keys: Sequence[str], field: str
+) -> list[tuple[Any, ...]]:
+    """Multiple-choice options or free text, with the unit and snapshot of their response."""
+    if not question_keys:
+        return []
+    if field not in ("option", "text"):
+        raise ValueError(field)
+    characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
+    sql = text(
+        f"SELECT r.id, u.code, {characteristic_columns}, a.question_key, a.{field} "
+        "FROM answers a JOIN responses r ON r.id = a.response_id "
+        "JOIN units u ON u.id = r.unit_id "
+        "WHERE r.wave_id = :wave_id AND a.question_key IN :keys"
+    ).bindparams(bindparam("keys", expanding=True))
+    async with engine.connect() as conn:
+        result = await conn.execute(sql, {"wave_id": wave_id, "keys": list(question_keys)})
+        return [tuple(row) for row in result.all()]
+
+
+async def units(engine: AsyncEngine) -> list[tuple[str, str, str, str | None, int | None]]:
+    """(code, name, kind, parent code, headcount) for every unit."""
+    parent = Unit.__table__.alias("parent")
+    query = (
+        select(Unit.code, Unit.name, Unit.kind, parent.c.code, Unit.headcount)
+        .select_from(Unit.__table__.outerjoin(parent, parent.c.id == Unit.parent_id))
+        .order_by(Unit.code)
+    )
+    async with engine.connect() as conn:
+        return [tuple(row) for row in (await conn.execute(query)).all()]
+
+
+async def waves_of(engine: AsyncEngine, survey_key: str) -> list[Wave]:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    async with async_sessionmaker(engine)() as session:
+        query = select(Wave).where(Wave.survey_key == survey_key).order_by(Wave.opens_on, Wave.id)
+        return list((await session.scalars(query)).all())
