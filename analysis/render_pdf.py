@@ -102,6 +102,13 @@ def _table(
     rows: list[list[str]], styles: dict[str, ParagraphStyle], widths: list[float] | None = None
 ) -> Table:
     cells = [[Paragraph(_esc(str(c)), styles["small"]) for c in row] for row in rows]
+    if widths is None:
+        # The first column holds labels; the rest share what is left of the A4 width.
+        columns = max(len(row) for row in rows)
+        available = 172 * mm
+        first = min(48 * mm, available / 2) if columns > 1 else available
+        rest = (available - first) / max(columns - 1, 1)
+        widths = [first] + [rest] * (columns - 1)
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -109,6 +116,8 @@ def _table(
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ]
         )
     )
