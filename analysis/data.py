@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -121,52 +122,122 @@ def question_categories(survey: Survey) -> dict[str, list[str]]:
     }
 
 
+class _Encoder:
+    """Turns response columns into category codes, a chunk at a time, all vectorised.
+
+    Values outside a column's categories become missing (code -1), as pd.Categorical does;
+    a missing characteristic is its own group, NOT_ANSWERED.
+    """
+
+    def __init__(self, survey: Survey, monitoring: Survey | None, units: Units) -> None:
+        self.unit_codes = [str(c) for c in units.table.index]
+        self.unit_index = pd.Index(self.unit_codes, dtype=object)
+        position = {code: i for i, code in enumerate(self.unit_codes)}
+        # One extra -1 at the end, so an unknown unit (code -1) maps to no level either.
+        self.levels = {
+            level: np.array(
+                [position.get(units.level_of(code, level) or "", -1) for code in self.unit_codes]
+                + [-1],
+                dtype=np.int32,
+            )
+            for level in LEVELS
+        }
+        self.characteristics = characteristic_categories(monitoring)
+        self.questions = question_categories(survey)
+        self.indexes = {
+            key: pd.Index(values, dtype=object)
+            for key, values in (*self.characteristics.items(), *self.questions.items())
+        }
+
+    def encode(self, columns: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+        unit = self.unit_index.get_indexer(columns["unit"]).astype(np.int32)
+        out: dict[str, np.ndarray] = {"unit": unit}
+        for level, lookup in self.levels.items():
+            out[level] = lookup[unit]
+        for key, values in self.characteristics.items():
+            column = columns.get(key)
+            not_answered = len(values) - 1
+            if column is None:
+                out[key] = np.full(n, not_answered, dtype=np.int32)
+                continue
+            codes = self.indexes[key].get_indexer(column).astype(np.int32)
+            codes[pd.isna(column)] = not_answered
+            out[key] = codes
+        for key in self.questions:
+            column = columns.get(key)
+            if column is None:
+                out[key] = np.full(n, -1, dtype=np.int32)
+            else:
+                out[key] = self.indexes[key].get_indexer(column).astype(np.int32)
+        return out
+
+    def frame(self, parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+        def joined(key: str) -> np.ndarray:
+            if not parts:
+                return np.empty(0, dtype=np.int32)
+            return np.concatenate([part[key] for part in parts])
+
+        frame = pd.DataFrame(
+            {
+                "unit": pd.Categorical.from_codes(joined("unit"), categories=self.unit_codes),
+                **{
+                    level: pd.Categorical.from_codes(joined(level), categories=self.unit_codes)
+                    for level in LEVELS
+                },
+                **{
+                    key: pd.Categorical.from_codes(joined(key), categories=values)
+                    for key, values in (*self.characteristics.items(), *self.questions.items())
+                },
+            }
+        )
+        return frame
+
+
+def _objects(values: object) -> np.ndarray:
+    return np.asarray(values, dtype=object)
+
+
 def build_responses(
     records: pd.DataFrame, survey: Survey, monitoring: Survey | None, units: Units
 ) -> pd.DataFrame:
     """Typed response frame: categorical unit, levels, characteristics and questions."""
-    frame = pd.DataFrame(index=records.index)
-    codes = list(units.table.index)
-    frame["unit"] = pd.Categorical(records["unit"], categories=codes)
-    level_maps = {level: {code: units.level_of(code, level) for code in codes} for level in LEVELS}
-    for level, mapping in level_maps.items():
-        frame[level] = pd.Categorical(records["unit"].map(mapping), categories=codes)
-    for key, values in characteristic_categories(monitoring).items():
-        column = records[key] if key in records else pd.Series(None, index=records.index)
-        frame[key] = pd.Categorical(column.where(column.notna(), NOT_ANSWERED), categories=values)
-    for key, values in question_categories(survey).items():
-        if key in records:
-            frame[key] = pd.Categorical(records[key], categories=values)
-        else:
-            frame[key] = pd.Categorical([None] * len(records), categories=values)
+    encoder = _Encoder(survey, monitoring, units)
+    columns = {str(name): _objects(records[name]) for name in records.columns}
+    frame = encoder.frame([encoder.encode(columns, len(records))])
+    frame.index = records.index
     return frame
 
 
+def _scale_text(numbers: np.ndarray) -> np.ndarray:
+    """0-10 answers stored as numbers, as the option keys '0'..'10' (None when missing)."""
+    values = pd.to_numeric(pd.Series(numbers, dtype=object), errors="coerce").to_numpy(float)
+    known = ~np.isnan(values)
+    out = np.full(len(values), None, dtype=object)
+    out[known] = values[known].astype(np.int64).astype(str)
+    return out
+
+
 async def load_wave(engine: AsyncEngine, wave: Wave, monitoring: Survey | None) -> WaveData:
-    """Read one wave from the database into a WaveData."""
+    """Read one wave from the database into a WaveData, encoding each chunk as it arrives."""
     survey = wave_survey(wave)
     units = Units.from_rows(await reporting.units(engine))
+    encoder = _Encoder(survey, monitoring, units)
     pivot = reporting.pivot_columns(survey)
-    chunks: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
     async for names, rows in reporting.response_rows(engine, wave.id, survey):
-        raw = pd.DataFrame.from_records(list(rows), columns=names)
-        records = raw[["unit", *CHARACTERISTICS]].copy()
+        raw = dict(zip(names, (_objects(c) for c in zip(*rows, strict=True)), strict=True))
+        columns = {key: raw[key] for key in ("unit", *CHARACTERISTICS)}
         for column in pivot:
             if column.field == "option":
-                records[column.question] = raw[column.name]
+                columns[column.question] = raw[column.name]
         for column in pivot:
             if column.field == "number":
-                numbers = raw[column.name]
-                text = numbers.map(lambda v: None if pd.isna(v) else str(int(v)))
-                records[column.question] = records[column.question].where(
-                    records[column.question].notna(), text
+                option = columns[column.question]
+                columns[column.question] = np.where(
+                    pd.isna(option), _scale_text(raw[column.name]), option
                 )
-        chunks.append(build_responses(records, survey, monitoring, units))
-    if chunks:
-        responses = pd.concat(chunks, ignore_index=True)
-    else:
-        empty = pd.DataFrame({"unit": [], **{c: [] for c in CHARACTERISTICS}})
-        responses = build_responses(empty, survey, monitoring, units)
+        parts.append(encoder.encode(columns, len(rows)))
+    responses = encoder.frame(parts)
 
     multi_keys = [q.key for q in survey.questions if q.type == QuestionType.MULTIPLE_CHOICE]
     text_keys = [q.key for q in survey.questions if q.type == QuestionType.FREE_TEXT]

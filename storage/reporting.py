@@ -54,13 +54,17 @@ async def response_rows(
         )
     characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
     pivot = (", " + ", ".join(selects)) if selects else ""
-    # Only column names from this code are formatted in; question keys are bound parameters.
+    # Grouping by the response's primary key alone lets SQLite stream the groups in key
+    # order (no temporary B-tree) and PostgreSQL accept the snapshot columns as dependent
+    # on it; the unit code is joined on afterwards. Only column names from this code are
+    # formatted in; question keys are bound parameters.
     sql = (
-        f"SELECT u.code AS unit, {characteristic_columns}{pivot} "
-        "FROM responses r JOIN units u ON u.id = r.unit_id "
-        "LEFT JOIN answers a ON a.response_id = r.id "
-        "WHERE r.wave_id = :wave_id "
-        f"GROUP BY r.id, u.code, {characteristic_columns}"
+        f"SELECT u.code AS unit, {', '.join(f'p.{c}' for c in CHARACTERISTICS)}"
+        f"{''.join(f', p.{c.name}' for c in columns)} "
+        f"FROM (SELECT r.unit_id, {characteristic_columns}{pivot} "
+        "FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
+        "WHERE r.wave_id = :wave_id GROUP BY r.id) p "
+        "JOIN units u ON u.id = p.unit_id"
     )
     names = ["unit", *CHARACTERISTICS, *(c.name for c in columns)]
     async with engine.connect() as conn:
