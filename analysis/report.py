@@ -19,16 +19,30 @@ class ReportError(Exception):
     """A report that cannot be made as asked; the message is for the user."""
 
 
+def _open_wave_refusal(wave: Wave) -> ReportError:
+    return ReportError(
+        f"wave {wave.id} is still open: its results are released once, when it closes "
+        f"('firevoice wave close {wave.id}'), so that answers arriving later cannot be "
+        "picked out by comparing two reports"
+    )
+
+
 async def choose_wave(
     engine: AsyncEngine, survey_key: str, wave_id: int | None
 ) -> tuple[Wave, list[Wave]]:
+    """The wave to report (default: the latest closed one) and every wave of the survey."""
     waves = await reporting.waves_of(engine, survey_key)
     if not waves:
         raise ReportError(f"survey '{survey_key}' has no waves yet ('firevoice wave list')")
     if wave_id is None:
-        return waves[-1], waves
+        closed = [w for w in waves if w.status == "closed"]
+        if not closed:
+            raise _open_wave_refusal(waves[-1])
+        return closed[-1], waves
     for wave in waves:
         if wave.id == wave_id:
+            if wave.status != "closed":
+                raise _open_wave_refusal(wave)
             return wave, waves
     raise ReportError(f"wave {wave_id} is not a wave of '{survey_key}' ('firevoice wave list')")
 
@@ -80,7 +94,12 @@ async def build(
     today: date | None = None,
     synthetic: bool = False,
 ) -> Tables:
-    """The protected tables for one wave (default: the latest), with the trend to it."""
+    """The protected tables for one closed wave (default: the latest), with the trend to it.
+
+    Only closed waves are reported, and the caller records them as released
+    (services.mark_reported), after which no responses can be added to them: every
+    release of a wave shows the same set of respondents (domain.md rule 4).
+    """
     wave, waves = await choose_wave(engine, survey_key, wave_id)
     labels = characteristic_labels(monitoring)
     history: list[tuple[Wave, Tables]] = []
@@ -90,6 +109,8 @@ async def build(
             earlier.opens_on == wave.opens_on and earlier.id > wave.id
         ):
             continue
+        if earlier.status != "closed":
+            continue  # an open wave's results are not released, not even in a trend
         data: WaveData = await load_wave(engine, earlier, monitoring)
         data.synthetic = synthetic
         if unit is not None and unit not in data.units.table.index:
@@ -100,4 +121,5 @@ async def build(
             current = tables
     assert current is not None
     current.trend = trend(history, unit)
+    current.released_waves = [w.id for w, _ in history]
     return current

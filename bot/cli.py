@@ -359,6 +359,7 @@ def wave_list() -> None:
             f"{w.id:>4}  {w.survey_key:<20} {w.status:<6} {w.opens_on} to {until or '(open-ended)'}"
             f"  {s.responses:>6} responses  k={w.k_unit}/{w.k_characteristic}/{w.k_comments}"
             f"  audience: {', '.join(s.audience)}  {w.label}"
+            + (f"  (results released {w.reported_on})" if w.reported_on else "")
         )
 
 
@@ -498,6 +499,13 @@ def report(
 
     tables = _with_app(work)
     _write_report(tables, fmt, out)
+    # From now on these waves' responses are fixed, so a later report cannot differ by a
+    # few late answers (domain.md rule 4).
+    _with_app(
+        lambda application: services.mark_reported(
+            application.sessions, tables.released_waves, today=date.today()
+        )
+    )
     typer.echo(f"wrote {out} ({fmt}, wave {tables.wave_id}, {tables.scope_name})")
 
 
@@ -551,7 +559,11 @@ def demo(
                 await services.close_wave(
                     application.sessions, wave.id, today=opened + timedelta(days=21)
                 )
-            return await build(application.engine, "staff_pulse", monitoring, synthetic=True)
+            tables = await build(application.engine, "staff_pulse", monitoring, synthetic=True)
+            await services.mark_reported(
+                application.sessions, tables.released_waves, today=date.today()
+            )
+            return tables
         finally:
             await application.close()
 

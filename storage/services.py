@@ -148,6 +148,16 @@ async def close_wave(sessions: Sessions, wave_id: int, *, today: date) -> Wave:
         return wave
 
 
+async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: date) -> None:
+    """Record that these waves' results have been released (the first date is kept)."""
+    async with UnitOfWork(sessions) as uow:
+        for wave_id in wave_ids:
+            wave = await uow.waves.get(wave_id)
+            if wave is not None and wave.reported_on is None:
+                wave.reported_on = today
+        await uow.commit()
+
+
 @dataclass(frozen=True)
 class WaveSummary:
     wave: Wave
@@ -251,6 +261,13 @@ async def import_responses(
     """Validate every row, then store all of them in one transaction (or none)."""
     async with UnitOfWork(sessions) as uow:
         wave = await resolve_wave(uow, survey_key, wave_id)
+        if wave.reported_on is not None:
+            raise ServiceError(
+                f"wave {wave.id}'s results were released in a report on "
+                f"{wave.reported_on.isoformat()}, so its responses are now fixed: answers "
+                "added after a report could be picked out by comparing it with the next one. "
+                "Open a new wave for these answers ('firevoice wave open')"
+            )
         survey = wave_survey(wave)
         units = {u.id: u for u in await uow.units.all()}
         allowed = await uow.units.descendants(await uow.waves.audience(wave.id))

@@ -22,8 +22,10 @@ from tests.integration.test_cli import FIREVOICE, Cli
 CATALOG = SurveyCatalog.load()
 
 
-async def seed(database_url: str, per_survey: int = 160, small_watch: bool = True) -> None:
-    """The synthetic service with one open wave per bundled survey, and a watch of 3."""
+async def seed(
+    database_url: str, per_survey: int = 160, small_watch: bool = True, close: bool = True
+) -> None:
+    """The synthetic service with one wave per bundled survey (closed), and a watch of 3."""
     engine = make_engine(database_url)
     sessions = make_sessionmaker(engine)
     try:
@@ -38,6 +40,8 @@ async def seed(database_url: str, per_survey: int = 160, small_watch: bool = Tru
                 rows = [r for r in rows if r[0] != "S01-W"]
                 rows += [("S01-W", dict(rows[0][1]), dict(rows[0][2])) for _ in range(3)]
             await bulk.insert_responses(engine, wave.id, survey, rows, date.today())
+            if close:
+                await services.close_wave(sessions, wave.id, today=date.today())
     finally:
         await engine.dispose()
 
@@ -172,6 +176,45 @@ def test_report_mistakes_get_clear_messages(seeded: Cli, tmp_path: Path) -> None
     )
     for result in (bad_format, unknown_unit, unknown_wave):
         assert "Traceback" not in result.stderr
+
+
+def test_a_wave_is_released_once_and_then_its_responses_are_fixed(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Rule 4: two releases of one wave must never differ by a few late answers.
+    asyncio.run(seed(database_url, per_survey=60, small_watch=False, close=False))
+    cli = Cli(tmp_path, database_url)
+    out = tmp_path / "pulse.csv"
+    early = cli("report", "--survey", "staff_pulse", "--format", "csv", "--out", str(out))
+    assert early.returncode == 1 and "wave 1 is still open" in early.stderr
+    assert "firevoice wave close 1" in early.stderr and "Traceback" not in early.stderr
+    assert not out.exists()
+
+    assert cli("wave", "close", "1").returncode == 0
+    # A new wave of the same survey is open: the default report is the latest closed one,
+    # and the open wave's figures stay out of it, trend included.
+    assert cli("wave", "open", "--survey", "staff_pulse").returncode == 0
+    released = cli("report", "--survey", "staff_pulse", "--format", "html", "--out", str(out))
+    assert released.returncode == 0, released.stderr
+    assert "wave 1," in released.stdout
+    assert f"(results released {date.today().isoformat()})" in cli("wave", "list").stdout
+
+    today = date.today().isoformat()
+    late = cli.write(
+        "late.csv",
+        "unit,date,values_lived,treated_fairly,dignity_respect,confident_to_report,"
+        "experienced_bhd,leaders_role_model,progression_fair,wellbeing_support,"
+        f"change_explained,enps\nS01-R,{today},agree,agree,agree,agree,no,agree,agree,agree,"
+        "agree,9\n",
+    )
+    before = cli("wave", "list").stdout
+    refused = cli("responses", "import", late, "--survey", "staff_pulse", "--wave", "1")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "wave 1's results were released in a report on" in refused.stderr
+    assert cli("wave", "list").stdout == before  # nothing stored
+    # The same file goes into the open wave without complaint.
+    accepted = cli("responses", "import", late, "--survey", "staff_pulse", "--wave", "4")
+    assert accepted.returncode == 0, accepted.stderr
 
 
 def test_reports_read_from_postgresql_too(database_url: str, tmp_path: Path) -> None:
