@@ -307,3 +307,20 @@ async def test_the_monitoring_survey_cannot_run_as_a_wave(
     await services.import_org(sessions, ORG_CSV)
     with pytest.raises(services.ServiceError, match="does not run in waves"):
         await services.open_wave(sessions, catalog.get(MONITORING_SURVEY_KEY), today=TODAY)
+
+
+async def test_the_migrations_build_exactly_the_schema_the_models_describe(
+    sessions: Sessions,
+) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.models import Base
+
+    def differences(connection: object) -> list[object]:
+        context = MigrationContext.configure(connection)  # type: ignore[arg-type]
+        return list(compare_metadata(context, Base.metadata))
+
+    engine = sessions.kw["bind"]
+    async with engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
