@@ -6,6 +6,7 @@ import io
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import pandas as pd
@@ -369,7 +370,20 @@ def render(tables: Tables) -> bytes:
         bottomMargin=16 * mm,
         title=f"{tables.survey_title}: {tables.wave_label}",
     )
-    doc.build(story)
+    footer = f"{tables.survey_title}: {tables.wave_label}"
+    if tables.synthetic:
+        footer = "SYNTHETIC DATA (made up, for demonstration) - " + footer
+
+    def on_page(canvas: Any, document: Any) -> None:
+        # Every page says what it is, so a page printed on its own is not mistaken for
+        # another report (or synthetic figures for real ones).
+        canvas.saveState()
+        canvas.setFont(FONT_BOLD if tables.synthetic else FONT, 7)
+        canvas.drawString(18 * mm, 9 * mm, footer[:150])
+        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {document.page}")
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
 
 

@@ -240,4 +240,4 @@ def test_demo_builds_a_labelled_synthetic_report(tmp_path: Path) -> None:
     html = (tmp_path / "demo" / "staff_pulse_report.html").read_text()
     assert "SYNTHETIC DATA" in html and "Trend across waves" in html
     pdf = PdfReader(tmp_path / "demo" / "staff_pulse_report.pdf")
-    assert "SYNTHETIC DATA" in pdf.pages[0].extract_text()
+    assert all("SYNTHETIC DATA" in page.extract_text() for page in pdf.pages)
