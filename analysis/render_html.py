@@ -154,7 +154,7 @@ def render(tables: Tables) -> str:
         )
     parts.append(
         "<div class='note'>To protect anonymity, no figure is shown for a group of fewer than "
-        f"{k_unit} people (organisational units) or {k_char} people (equality groups), and some "
+        f"{k_unit} people (organisational units) or {k_char} people (equality groups), including groups with nobody in them, and some "
         f"further figures are hidden ({HIDDEN}) so that hidden ones cannot be worked out by subtraction. "
         "Comments appear only for groups of at least "
         f"{tables.k_comments} people, with names and contact details removed. Figures in italics rest on fewer than 30 answers and are indicative only.</div>"

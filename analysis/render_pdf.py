@@ -206,7 +206,7 @@ def render(tables: Tables) -> bytes:
         Paragraph(
             _esc(
                 f"To protect anonymity, no figure is shown for a group of fewer than {k_unit} people "
-                f"(organisational units) or {k_char} people (equality groups), and some further figures "
+                f"(organisational units) or {k_char} people (equality groups), including groups with nobody in them, and some further figures "
                 f"are hidden ({HIDDEN}) so hidden ones cannot be worked out by subtraction. Comments appear "
                 f"only for groups of at least {tables.k_comments}, with names and contact details removed."
             ),

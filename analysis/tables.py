@@ -239,10 +239,14 @@ def _labels(index: pd.Index) -> list[str]:
 def _rows(
     question: Question, breakdown: str, counts: pd.DataFrame, n: pd.Series, hidden: set[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Result rows and distribution rows for one breakdown, blanking hidden groups."""
+    """Result rows and distribution rows for one breakdown, blanking hidden groups.
+
+    A group with nobody in it is hidden too: if empty groups were shown as empty, a hidden
+    one would tell the reader that someone (fewer than k) is in it.
+    """
     groups = _labels(counts.index)
     figures = metrics(question, counts, n)
-    suppressed = np.array([g in hidden for g in groups], dtype=bool)
+    suppressed = np.array([g in hidden for g in groups], dtype=bool) | (n.to_numpy() == 0)
     result: dict[str, Any] = {"question": question.key, "breakdown": breakdown, "group": groups}
     for column in ("n", "pct_favourable", "pct_yes", "ci_low", "ci_high", "mean", "enps"):
         result[column] = np.where(suppressed, np.nan, figures[column])
@@ -321,6 +325,7 @@ def compute(
     k_unit, k_char = data.k_unit, data.k_characteristic
     countable = [q for q in data.survey.questions if q.type != QuestionType.FREE_TEXT]
     unit_kind = data.units.table["kind"].to_dict()
+    parents = data.units.table["parent"].to_dict()
 
     for question in countable:
         counter = Counter(data, question)
@@ -346,8 +351,17 @@ def compute(
             hidden_units |= set(totals)
         subtree = _subtree_counts(data, direct, children, roots)
         subtree_n = pd.Series(totals).reindex(subtree.index, fill_value=0)
+        # A unit nobody answered from is listed, hidden, next to siblings that did answer:
+        # otherwise a hidden unit would say "someone here answered" (see _rows).
+        listed = [
+            c
+            for c in subtree.index
+            if subtree_n[c] > 0
+            or not isinstance(parents.get(c), str)
+            or totals.get(str(parents.get(c)), 0) > 0
+        ]
         for level in LEVELS:
-            members = [c for c in subtree.index if unit_kind.get(c) == level and subtree_n[c] > 0]
+            members = [c for c in listed if unit_kind.get(c) == level]
             if members:
                 r, d = _rows(
                     question, level, subtree.loc[members], subtree_n[members], hidden_units
@@ -362,6 +376,11 @@ def compute(
             counts, n = counter.counts([key])
             counts.index = [str(i) for i in counts.index]
             n.index = [str(i) for i in n.index]
+            # Every category is listed, those with nobody in them too (hidden like any group
+            # under k), so that a hidden group does not reveal that it has someone in it.
+            categories = [str(c) for c in counter.frame[key].cat.categories]
+            counts = counts.reindex(categories, fill_value=0)
+            n = n.reindex(categories, fill_value=0)
             char_counts[key] = (counts, n)
         groups_n = char_counts["ethnic_group"][1]
         eth_n = char_counts["ethnicity"][1]
@@ -399,11 +418,27 @@ def compute(
             (UNIT_INTERSECTION_LEVEL, c) for c in INTERSECTION_CHARACTERISTICS
         ]
         pairs += list(CHARACTERISTIC_PAIRS)
+        areas = [str(c) for c, kind in unit_kind.items() if kind == UNIT_INTERSECTION_LEVEL]
         for first, second in pairs:
             counts, n = counter.counts([first, second])
             if n.empty:
                 continue
-            table = n.unstack(second, fill_value=0)
+            # The full grid (every area or category by every category), empty cells included
+            # and hidden, for the same reason as above.
+            rows_full = (
+                areas
+                if first == UNIT_INTERSECTION_LEVEL
+                else [str(c) for c in counter.frame[first].cat.categories]
+            )
+            columns_full = [str(c) for c in counter.frame[second].cat.categories]
+            grid = pd.MultiIndex.from_product([rows_full, columns_full], names=[first, second])
+            as_text = pd.MultiIndex.from_tuples([(str(a), str(b)) for a, b in n.index])
+            counts.index, n.index = as_text, as_text
+            counts = counts.reindex(grid, fill_value=0)
+            n = n.reindex(grid, fill_value=0)
+            table = n.unstack(second, fill_value=0).reindex(
+                index=rows_full, columns=columns_full, fill_value=0
+            )
             if first == UNIT_INTERSECTION_LEVEL:
                 table.index = [str(i) for i in table.index]
                 row_totals = [totals.get(r, 0) for r in table.index]
@@ -537,7 +572,8 @@ def _response_rates(data: WaveData, k: int) -> pd.DataFrame:
     for code in table.index:
         respondents = totals.get(str(code), 0)
         headcount = table.at[code, "headcount"]
-        suppressed = str(code) in hidden
+        # Nobody and a few people look the same here too.
+        suppressed = str(code) in hidden or respondents == 0
         has_headcount = pd.notna(headcount) and int(headcount) > 0
         rows.append(
             {

@@ -19,6 +19,7 @@ from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType, Survey
 
 CHUNK = 50_000
+LARGE_WAVE = 50_000  # responses; see response_rows
 
 
 @dataclass(frozen=True)
@@ -54,20 +55,41 @@ async def response_rows(
         )
     characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
     pivot = (", " + ", ".join(selects)) if selects else ""
-    # Grouping by the response's primary key alone lets SQLite stream the groups in key
-    # order (no temporary B-tree) and PostgreSQL accept the snapshot columns as dependent
-    # on it; the unit code is joined on afterwards. Only column names from this code are
-    # formatted in; question keys are bound parameters.
-    sql = (
-        f"SELECT u.code AS unit, {', '.join(f'p.{c}' for c in CHARACTERISTICS)}"
-        f"{''.join(f', p.{c.name}' for c in columns)} "
-        f"FROM (SELECT r.unit_id, {characteristic_columns}{pivot} "
-        "FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
-        "WHERE r.wave_id = :wave_id GROUP BY r.id) p "
-        "JOIN units u ON u.id = p.unit_id"
-    )
+    pivoted = "".join(f", p.{c.name}" for c in columns)
+    # Only column names from this code are formatted in; question keys are bound parameters.
+    if engine.dialect.name == "postgresql":
+        # Pivot the narrow answer rows first, then join the snapshot: sorting or hashing
+        # answer rows that carry twelve snapshot columns each would spill to disk.
+        sql = (
+            f"SELECT u.code AS unit, {characteristic_columns}{pivoted} "
+            "FROM responses r JOIN units u ON u.id = r.unit_id "
+            f"LEFT JOIN (SELECT a.response_id{pivot} "
+            "FROM answers a JOIN responses w ON w.id = a.response_id "
+            "WHERE w.wave_id = :wave_id GROUP BY a.response_id) p ON p.response_id = r.id "
+            "WHERE r.wave_id = :wave_id"
+        )
+    else:
+        # Grouping by the response's key alone lets SQLite stream the groups in key order
+        # (no temporary B-tree); the unit code is joined on afterwards.
+        sql = (
+            f"SELECT u.code AS unit, {', '.join(f'p.{c}' for c in CHARACTERISTICS)}{pivoted} "
+            f"FROM (SELECT r.unit_id, {characteristic_columns}{pivot} "
+            "FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
+            "WHERE r.wave_id = :wave_id GROUP BY r.id) p "
+            "JOIN units u ON u.id = p.unit_id"
+        )
     names = ["unit", *CHARACTERISTICS, *(c.name for c in columns)]
     async with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            size = await conn.scalar(
+                text("SELECT count(*) FROM responses WHERE wave_id = :wave_id"), params
+            )
+            if (size or 0) >= LARGE_WAVE:
+                # For a large wave one pass over the answers with a hash join is about twice
+                # as fast as a million index lookups, which the planner (costing for disk
+                # reads) prefers. Both settings last for this transaction only.
+                await conn.execute(text("SET LOCAL enable_nestloop = off"))
+                await conn.execute(text("SET LOCAL work_mem = '64MB'"))
         result = await conn.stream(text(sql), params)
         async for partition in result.partitions(chunk):
             yield names, partition

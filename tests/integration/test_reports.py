@@ -241,3 +241,29 @@ def test_demo_builds_a_labelled_synthetic_report(tmp_path: Path) -> None:
     assert "SYNTHETIC DATA" in html and "Trend across waves" in html
     pdf = PdfReader(tmp_path / "demo" / "staff_pulse_report.pdf")
     assert all("SYNTHETIC DATA" in page.extract_text() for page in pdf.pages)
+
+
+async def test_the_large_wave_query_plan_reads_the_same_rows(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import reporting
+
+    await seed(database_url, per_survey=40, small_watch=False)
+    engine = make_engine(database_url)
+    try:
+        wave = (await reporting.waves_of(engine, "staff_pulse"))[0]
+        survey = services.wave_survey(wave)
+
+        async def rows() -> list[tuple[object, ...]]:
+            out: list[tuple[object, ...]] = []
+            async for _, chunk in reporting.response_rows(engine, wave.id, survey, chunk=7):
+                out += [tuple(r) for r in chunk]
+            return sorted(out, key=repr)
+
+        normal = await rows()
+        monkeypatch.setattr(reporting, "LARGE_WAVE", 0)
+        assert await rows() == normal
+        assert len(normal) == 40 and all(r[0] for r in normal)
+        assert any(r[-1] is not None for r in normal)  # the 0-10 item, as a number
+    finally:
+        await engine.dispose()

@@ -196,3 +196,25 @@ def test_a_hidden_group_hides_its_figures_in_every_table() -> None:
     dist = tables.distribution[tables.distribution["breakdown"] == "sex"]
     assert dist["count"].isna().all()
     assert tables.gaps[tables.gaps["breakdown"] == "sex"].empty
+
+
+def test_a_group_of_nobody_and_a_small_group_look_the_same() -> None:
+    """A hidden group must not tell the reader that someone is in it."""
+    from analysis.tables import compute
+    from tests.analysis_fixtures import LABELS, wave
+
+    rows = [{"unit": "STN1-R", "sex": "male", "values_lived": "agree"}] * 20
+    rows += [{"unit": "STN3", "sex": "female", "values_lived": "agree"}] * 2
+    results = compute(wave(rows), LABELS).results
+    lived = results[results["question"] == "values_lived"].set_index(["breakdown", "group"])
+    pairs = [
+        (("sex", "female"), ("sex", "prefer_not_to_say")),  # 2 people / nobody
+        (("area", "AREA2"), ("station", "STN2")),  # 2 people / nobody (sibling of STN1)
+        (("station", "STN3"), ("watch", "STN1-W")),
+        (("area×sex", "AREA2|female"), ("area×sex", "AREA1|female")),
+    ]
+    for small, empty in pairs:
+        assert small in lived.index and empty in lived.index, (small, empty)
+        a, b = lived.loc[small], lived.loc[empty]
+        assert bool(a["suppressed"]) and bool(b["suppressed"])
+        assert a.drop("question").isna().equals(b.drop("question").isna())
