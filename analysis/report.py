@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pandas as pd
@@ -93,33 +94,37 @@ async def build(
     unit: str | None = None,
     today: date | None = None,
     synthetic: bool = False,
+    release: Callable[[list[int]], Awaitable[None]] | None = None,
 ) -> Tables:
     """The protected tables for one closed wave (default: the latest), with the trend to it.
 
-    Only closed waves are reported, and the caller records them as released
-    (services.mark_reported), after which no responses can be added to them: every
-    release of a wave shows the same set of respondents (domain.md rule 4).
+    Only closed waves are reported. `release` is called with the ids of the waves about
+    to be read, before any is read, to record them as released (services.mark_reported):
+    from then on no responses can be added to them, so every release of a wave shows the
+    same set of respondents (domain.md rule 4).
     """
     wave, waves = await choose_wave(engine, survey_key, wave_id)
     labels = characteristic_labels(monitoring)
+    # The trend: closed waves up to this one (an open wave's results are never released).
+    shown = [
+        w
+        for w in waves
+        if w.status == "closed"
+        and (w.opens_on < wave.opens_on or (w.opens_on == wave.opens_on and w.id <= wave.id))
+    ]
+    if unit is not None and unit not in {code for code, *_ in await reporting.units(engine)}:
+        raise ReportError(f"unknown unit code {unit!r} ('firevoice org list')")
+    if release is not None:
+        await release([w.id for w in shown])
     history: list[tuple[Wave, Tables]] = []
     current: Tables | None = None
-    for earlier in waves:
-        if earlier.opens_on > wave.opens_on or (
-            earlier.opens_on == wave.opens_on and earlier.id > wave.id
-        ):
-            continue
-        if earlier.status != "closed":
-            continue  # an open wave's results are not released, not even in a trend
+    for earlier in shown:
         data: WaveData = await load_wave(engine, earlier, monitoring)
         data.synthetic = synthetic
-        if unit is not None and unit not in data.units.table.index:
-            raise ReportError(f"unknown unit code {unit!r} ('firevoice org list')")
         tables = compute(data, labels, scope=unit, today=today)
         history.append((earlier, tables))
         if earlier.id == wave.id:
             current = tables
     assert current is not None
     current.trend = trend(history, unit)
-    current.released_waves = [w.id for w, _ in history]
     return current

@@ -78,7 +78,6 @@ class Tables:
     comments: pd.DataFrame
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     group_labels: dict[tuple[str, str], str] = field(default_factory=dict)
-    released_waves: list[int] = field(default_factory=list)  # every wave whose figures it shows
 
 
 # --- labels ------------------------------------------------------------------------------------

@@ -492,20 +492,21 @@ def report(
             if MONITORING_SURVEY_KEY in application.catalog
             else None
         )
+
+        async def release(wave_ids: list[int]) -> None:
+            # Before reading: from now on these waves' responses are fixed, so a later
+            # report cannot differ from this one by a few late answers (domain.md rule 4).
+            await services.mark_reported(application.sessions, wave_ids, today=date.today())
+
         try:
-            return await build(application.engine, survey, monitoring, wave_id=wave, unit=unit)
+            return await build(
+                application.engine, survey, monitoring, wave_id=wave, unit=unit, release=release
+            )
         except ReportError as exc:
             raise services.ServiceError(str(exc)) from None
 
     tables = _with_app(work)
     _write_report(tables, fmt, out)
-    # From now on these waves' responses are fixed, so a later report cannot differ by a
-    # few late answers (domain.md rule 4).
-    _with_app(
-        lambda application: services.mark_reported(
-            application.sessions, tables.released_waves, today=date.today()
-        )
-    )
     typer.echo(f"wrote {out} ({fmt}, wave {tables.wave_id}, {tables.scope_name})")
 
 
@@ -559,11 +560,13 @@ def demo(
                 await services.close_wave(
                     application.sessions, wave.id, today=opened + timedelta(days=21)
                 )
-            tables = await build(application.engine, "staff_pulse", monitoring, synthetic=True)
-            await services.mark_reported(
-                application.sessions, tables.released_waves, today=date.today()
+
+            async def release(wave_ids: list[int]) -> None:
+                await services.mark_reported(application.sessions, wave_ids, today=date.today())
+
+            return await build(
+                application.engine, "staff_pulse", monitoring, synthetic=True, release=release
             )
-            return tables
         finally:
             await application.close()
 

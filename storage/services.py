@@ -152,7 +152,7 @@ async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: d
     """Record that these waves' results have been released (the first date is kept)."""
     async with UnitOfWork(sessions) as uow:
         for wave_id in wave_ids:
-            wave = await uow.waves.get(wave_id)
+            wave = await uow.session.get(Wave, wave_id, with_for_update=True)
             if wave is not None and wave.reported_on is None:
                 wave.reported_on = today
         await uow.commit()
@@ -261,6 +261,9 @@ async def import_responses(
     """Validate every row, then store all of them in one transaction (or none)."""
     async with UnitOfWork(sessions) as uow:
         wave = await resolve_wave(uow, survey_key, wave_id)
+        # Lock the wave row (PostgreSQL) so a report that marks it released waits for this
+        # import to finish, and this import sees a release that committed first.
+        await uow.session.refresh(wave, with_for_update=True)
         if wave.reported_on is not None:
             raise ServiceError(
                 f"wave {wave.id}'s results were released in a report on "
