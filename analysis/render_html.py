@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
-import math
 from html import escape
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import charts as chart_module
+from analysis.cells import fmt, result_cells
 from analysis.data import LEVELS
 from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
@@ -36,14 +36,6 @@ ul.points li{margin:.25rem 0}
 """
 
 
-def fmt(value: object, suffix: str = "", digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{digits}f}{suffix}"
-    return f"{value}{suffix}"
-
-
 def _table(headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in headers)
     body = "".join(
@@ -64,7 +56,6 @@ def _hidden_td(k: int) -> str:
 def headline_rows(tables: Tables, frame: pd.DataFrame, k: int) -> list[str]:
     """Table rows (HTML) of n and headline figures for each question in a one-group frame."""
     rows = []
-    texts = {q.key: q for q in tables.questions}
     for question in tables.questions:
         if question.type == QuestionType.FREE_TEXT:
             continue
@@ -76,24 +67,9 @@ def headline_rows(tables: Tables, frame: pd.DataFrame, k: int) -> list[str]:
             cells += [_hidden_td(k)] * 4
         else:
             r = row.iloc[0]
-            metric = headline(texts[question.key])
             css = "ind" if bool(r["indicative"]) else ""
-            value = (
-                fmt(r[metric], "%")
-                if metric
-                else (fmt(r["mean"], "", 1) if question.type == QuestionType.SCALE_0_10 else "")
-            )
-            ci = (
-                f"{fmt(r['ci_low'])}–{fmt(r['ci_high'])}%"
-                if metric and not pd.isna(r["ci_low"])
-                else ""
-            )
-            extra = (
-                f"eNPS {fmt(r['enps'], '', 0)}"
-                if question.type == QuestionType.SCALE_0_10
-                else (fmt(r["mean"], "", 2) if question.type == QuestionType.LIKERT else "")
-            )
-            cells += [_td(fmt(r["n"])), _td(value, css), _td(ci), _td(extra)]
+            n, value, ci, extra = result_cells(question, r)
+            cells += [_td(n), _td(value, css), _td(ci), _td(extra)]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return rows
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 import os
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from analysis import charts as chart_module
+from analysis.cells import fmt, result_cells
 from analysis.data import LEVELS
 from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
@@ -87,14 +87,6 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _fmt(value: object, suffix: str = "", digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{digits}f}{suffix}"
-    return f"{value}{suffix}"
-
-
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -138,23 +130,7 @@ def summary_rows(tables: Tables, frame: pd.DataFrame) -> list[list[str]]:
         if bool(r["suppressed"]):
             rows.append([text, HIDDEN, HIDDEN, HIDDEN, HIDDEN])
             continue
-        metric = headline(question)
-        value = (
-            _fmt(r[metric], "%")
-            if metric
-            else (_fmt(r["mean"], "", 1) if question.type == QuestionType.SCALE_0_10 else "")
-        )
-        ci = (
-            f"{_fmt(r['ci_low'])}–{_fmt(r['ci_high'])}%"
-            if metric and not pd.isna(r["ci_low"])
-            else ""
-        )
-        extra = (
-            f"eNPS {_fmt(r['enps'])}"
-            if question.type == QuestionType.SCALE_0_10
-            else (_fmt(r["mean"], "", 2) if question.type == QuestionType.LIKERT else "")
-        )
-        rows.append([text, _fmt(r["n"]), value, ci, extra])
+        rows.append([text, *result_cells(question, r)])
     return rows
 
 
@@ -167,14 +143,14 @@ def matrix_rows(tables: Tables, breakdown: str) -> list[list[str]]:
         first = results[results["group"] == group].iloc[0]
         row = [
             group_label(tables.group_labels, breakdown, group),
-            HIDDEN if bool(first["suppressed"]) else _fmt(first["n"]),
+            HIDDEN if bool(first["suppressed"]) else fmt(first["n"]),
         ]
         for q in questions:
             if (group, q.key) not in index.index:
                 row.append("")
                 continue
             r = index.loc[(group, q.key)]
-            row.append(HIDDEN if bool(r["suppressed"]) else _fmt(r[headline(q)], "%"))
+            row.append(HIDDEN if bool(r["suppressed"]) else fmt(r[headline(q)], "%"))
         rows.append(row)
     return rows
 
@@ -242,7 +218,7 @@ def render(tables: Tables) -> bytes:
                 [
                     a.title,
                     "; ".join(
-                        f"{i.text} {_fmt(i.value, '%') if i.value is not None else HIDDEN}"
+                        f"{i.text} {fmt(i.value, '%') if i.value is not None else HIDDEN}"
                         for i in a.items
                     ),
                 ]
@@ -282,14 +258,14 @@ def render(tables: Tables) -> bytes:
     rate_rows = [["Unit", "Respondents", "Headcount", "Response rate"]]
     for r in tables.response_rates.itertuples(index=False):
         if r.suppressed:
-            rate_rows.append([f"{r.name} ({r.kind})", HIDDEN, _fmt(r.headcount), HIDDEN])
+            rate_rows.append([f"{r.name} ({r.kind})", HIDDEN, fmt(r.headcount), HIDDEN])
         else:
             rate_rows.append(
                 [
                     f"{r.name} ({r.kind})",
-                    _fmt(r.respondents),
-                    _fmt(r.headcount),
-                    _fmt(r.response_rate, "%"),
+                    fmt(r.respondents),
+                    fmt(r.headcount),
+                    fmt(r.response_rate, "%"),
                 ]
             )
     story.append(_table(rate_rows, styles, [80 * mm, 25 * mm, 25 * mm, 25 * mm]))
@@ -318,8 +294,8 @@ def render(tables: Tables) -> bytes:
                     g.question,
                     f"{breakdown_label(g.breakdown)}: {group_label(tables.group_labels, g.breakdown, g.group)}",
                     str(g.n),
-                    _fmt(g.value, "%"),
-                    _fmt(g.rest_value, "%"),
+                    fmt(g.value, "%"),
+                    fmt(g.rest_value, "%"),
                     g.method,
                     f"{g.q_value:.3f}",
                     ("yes" if g.significant else "no") + (" (indicative)" if g.indicative else ""),
@@ -344,7 +320,7 @@ def render(tables: Tables) -> bytes:
                     row.append(HIDDEN)
                 else:
                     suffix = "%" if str(cell.iloc[0]["metric"]).startswith("pct") else ""
-                    row.append(_fmt(float(cell.iloc[0]["value"]), suffix, 0 if suffix else 1))
+                    row.append(fmt(float(cell.iloc[0]["value"]), suffix, 0 if suffix else 1))
             rows.append(row)
         story.append(_table(rows, styles))
     story.append(Paragraph("Comments", styles["h2"]))

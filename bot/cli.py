@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -75,9 +76,9 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _with_app(work: Callable[[App], Awaitable[T]]) -> T:
+def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
     """Migrate, build the app, run one async job, and turn known errors into messages."""
-    settings = _settings()
+    settings = settings or _settings()
     _upgrade(settings)
     try:
         application = build_app(settings)
@@ -493,11 +494,9 @@ def report(
             else None
         )
 
-        async def release(wave_ids: list[int]) -> None:
-            # Before reading: from now on these waves' responses are fixed, so a later
-            # report cannot differ from this one by a few late answers (domain.md rule 4).
-            await services.mark_reported(application.sessions, wave_ids, today=date.today())
-
+        # Before reading: from now on these waves' responses are fixed, so a later report
+        # cannot differ from this one by a few late answers (domain.md rule 4).
+        release = partial(services.mark_reported, application.sessions, today=date.today())
         try:
             return await build(
                 application.engine, survey, monitoring, wave_id=wave, unit=unit, release=release
@@ -531,46 +530,35 @@ def demo(
     if database.exists():
         database.unlink()
     url = f"sqlite+aiosqlite:///{database.resolve()}"
-    migrate.upgrade(url)
     settings = load_settings(database_url=url, secret_key_file=out / "demo.secret")
-    try:
-        application = build_app(settings)
-    except (SettingsError, SurveyFileError) as exc:
-        fail(str(exc))
 
-    async def work() -> Any:
-        try:
-            catalog = application.catalog
-            survey = catalog.get("staff_pulse")
-            monitoring = catalog.get(MONITORING_SURVEY_KEY)
-            await services.import_org(application.sessions, synthetic.organisation_csv())
-            start = date.today() - timedelta(days=180)
-            for index in range(3):
-                opened = start + timedelta(days=60 * index)
-                wave = await services.open_wave(
-                    application.sessions,
-                    survey,
-                    today=opened,
-                    label=f"Pulse {opened:%B %Y} (synthetic)",
-                )
-                generated = synthetic.generate(survey, per_wave, seed=7, wave_index=index)
-                await bulk.insert_responses(
-                    application.engine, wave.id, survey, synthetic.rows(generated), opened
-                )
-                await services.close_wave(
-                    application.sessions, wave.id, today=opened + timedelta(days=21)
-                )
-
-            async def release(wave_ids: list[int]) -> None:
-                await services.mark_reported(application.sessions, wave_ids, today=date.today())
-
-            return await build(
-                application.engine, "staff_pulse", monitoring, synthetic=True, release=release
+    async def work(application: App) -> Any:
+        catalog = application.catalog
+        survey = catalog.get("staff_pulse")
+        monitoring = catalog.get(MONITORING_SURVEY_KEY)
+        await services.import_org(application.sessions, synthetic.organisation_csv())
+        start = date.today() - timedelta(days=180)
+        for index in range(3):
+            opened = start + timedelta(days=60 * index)
+            wave = await services.open_wave(
+                application.sessions,
+                survey,
+                today=opened,
+                label=f"Pulse {opened:%B %Y} (synthetic)",
             )
-        finally:
-            await application.close()
+            generated = synthetic.generate(survey, per_wave, seed=7, wave_index=index)
+            await bulk.insert_responses(
+                application.engine, wave.id, survey, synthetic.rows(generated), opened
+            )
+            await services.close_wave(
+                application.sessions, wave.id, today=opened + timedelta(days=21)
+            )
+        release = partial(services.mark_reported, application.sessions, today=date.today())
+        return await build(
+            application.engine, "staff_pulse", monitoring, synthetic=True, release=release
+        )
 
-    tables = asyncio.run(work())
+    tables = _with_app(work, settings)
     for fmt in ("html", "pdf"):
         path = out / f"staff_pulse_report.{fmt}"
         _write_report(tables, fmt, path)
