@@ -153,20 +153,16 @@ async def load(url: str, n: int, survey: Survey) -> None:
         # Reports are only made of closed waves.
         await services.close_wave(sessions, wave.id, today=OPENED)
         if postgres:
-            async with engine.connect() as conn:
+            # Committed, so the planner statistics are kept (as autovacuum would do).
+            async with engine.begin() as conn:
                 await conn.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
 
 
 async def fresh_postgres_database(admin_url: str, name: str) -> str:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await engine.dispose()
+    await drop_postgres_database(admin_url, name)
+    await _admin(admin_url, f'CREATE DATABASE "{name}"')
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
@@ -246,10 +242,15 @@ def main() -> None:
 
 
 async def drop_postgres_database(admin_url: str, name: str) -> None:
+    await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+async def _admin(admin_url: str, statement: str) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE need that)."""
     engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            await conn.execute(text(statement))
     finally:
         await engine.dispose()
 
