@@ -183,9 +183,12 @@ class Counter:
             self.frame = data.responses
             self.values = np.asarray(self.frame[question.key].cat.codes)
 
+    def categories(self, column: str) -> list[str]:
+        return [str(c) for c in self.frame[column].cat.categories]
+
     def _codes(self, column: str) -> tuple[np.ndarray, list[str]]:
-        series = self.frame[column]
-        return np.asarray(series.cat.codes, dtype=np.int64), [str(c) for c in series.cat.categories]
+        codes = np.asarray(self.frame[column].cat.codes, dtype=np.int64)
+        return codes, self.categories(column)
 
     def counts(self, by: Sequence[str]) -> tuple[pd.DataFrame, pd.Series]:
         """(groups x options counts, people answering per group); only groups with people."""
@@ -377,9 +380,8 @@ def compute(
             n.index = [str(i) for i in n.index]
             # Every category is listed, those with nobody in them too (hidden like any group
             # under k), so that a hidden group does not reveal that it has someone in it.
-            categories = [str(c) for c in counter.frame[key].cat.categories]
-            counts = counts.reindex(categories, fill_value=0)
-            n = n.reindex(categories, fill_value=0)
+            counts = counts.reindex(counter.categories(key), fill_value=0)
+            n = n.reindex(counter.categories(key), fill_value=0)
             char_counts[key] = (counts, n)
         groups_n = char_counts["ethnic_group"][1]
         eth_n = char_counts["ethnicity"][1]
@@ -424,12 +426,8 @@ def compute(
                 continue
             # The full grid (every area or category by every category), empty cells included
             # and hidden, for the same reason as above.
-            rows_full = (
-                areas
-                if first == UNIT_INTERSECTION_LEVEL
-                else [str(c) for c in counter.frame[first].cat.categories]
-            )
-            columns_full = [str(c) for c in counter.frame[second].cat.categories]
+            rows_full = areas if first == UNIT_INTERSECTION_LEVEL else counter.categories(first)
+            columns_full = counter.categories(second)
             grid = pd.MultiIndex.from_product([rows_full, columns_full], names=[first, second])
             as_text = pd.MultiIndex.from_tuples([(str(a), str(b)) for a, b in n.index])
             counts.index, n.index = as_text, as_text

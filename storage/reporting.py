@@ -56,8 +56,9 @@ async def response_rows(
     characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
     pivot = (", " + ", ".join(selects)) if selects else ""
     pivoted = "".join(f", p.{c.name}" for c in columns)
+    postgres = engine.dialect.name == "postgresql"
     # Only column names from this code are formatted in; question keys are bound parameters.
-    if engine.dialect.name == "postgresql":
+    if postgres:
         # Pivot the narrow answer rows first, then join the snapshot: sorting or hashing
         # answer rows that carry twelve snapshot columns each would spill to disk.
         sql = (
@@ -80,7 +81,7 @@ async def response_rows(
         )
     names = ["unit", *CHARACTERISTICS, *(c.name for c in columns)]
     async with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
+        if postgres:
             size = await conn.scalar(
                 text("SELECT count(*) FROM responses WHERE wave_id = :wave_id"), params
             )
