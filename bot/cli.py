@@ -471,7 +471,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="html, pdf, xlsx or csv.")],
     out: Annotated[Path, typer.Option("--out", help="File to write.")],
     wave: Annotated[
-        int | None, typer.Option("--wave", help="Wave number (default: the latest).")
+        int | None, typer.Option("--wave", help="Wave number (default: the latest closed wave).")
     ] = None,
     unit: Annotated[
         str | None, typer.Option("--unit", help="Only this unit and what is below it.")
