@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from surveys.model import (
     CHOICE_TYPES,
     PREFER_NOT_TO_SAY,
+    Question,
     QuestionType,
     Survey,
     SurveyKind,
@@ -107,26 +108,62 @@ def _schema_problems(file: str, raw: Any, error: ValidationError) -> list[Proble
     return problems
 
 
-def _semantic_problems(file: str, raw: dict[str, Any], survey: Survey) -> list[Problem]:
+def _questions_that_validate(
+    raw: dict[str, Any],
+) -> tuple[SurveyKind | None, list[Question | None]]:
+    """Each question checked on its own, so one broken question does not hide the others'.
+
+    None stands for a question that does not pass the schema (already reported).
+    """
+    try:
+        kind: SurveyKind | None = SurveyKind(str(raw.get("kind")))
+    except ValueError:
+        kind = None
+    questions: list[Question | None] = []
+    raw_questions = raw.get("questions")
+    for raw_q in raw_questions if isinstance(raw_questions, list) else []:
+        try:
+            data = {**raw_q, "equality": kind == SurveyKind.MONITORING}
+            questions.append(Question.model_validate(data))
+        except (TypeError, ValidationError):
+            questions.append(None)
+    return kind, questions
+
+
+def _semantic_problems(
+    file: str,
+    raw: dict[str, Any],
+    kind: SurveyKind | None,
+    questions: Sequence[Question | None],
+) -> list[Problem]:
+    """Problems the schema cannot see: keys, conditions, options, ordering.
+
+    `questions` lines up with raw["questions"]; None marks a question that did not pass
+    the schema, whose key still counts for duplicates and conditions.
+    """
     problems: list[Problem] = []
 
     def add(question: str | None, message: str) -> None:
         problems.append(Problem(file, question, message))
 
+    all_keys = [_question_key_at(raw, i) for i in range(len(questions))]
     seen: dict[str, int] = {}
-    for index, q in enumerate(survey.questions):
+    for index, q in enumerate(questions):
         raw_q = raw["questions"][index]
-        if q.key in seen:
-            add(q.key, f"duplicate question key (also question #{seen[q.key] + 1})")
+        key = all_keys[index]
+        if key in seen:
+            add(key, f"duplicate question key (also question #{seen[key] + 1})")
         else:
-            seen[q.key] = index
+            seen[key] = index
+        if q is None:
+            continue
 
         if q.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
             if len(q.options) < 2:
                 add(q.key, f"a {q.type.value} question needs at least two options")
             keys = [o.key for o in q.options]
-            for key in sorted({k for k in keys if keys.count(k) > 1}):
-                add(q.key, f"duplicate option key '{key}'")
+            for option in sorted({k for k in keys if keys.count(k) > 1}):
+                add(q.key, f"duplicate option key '{option}'")
             if PREFER_NOT_TO_SAY in keys:
                 add(
                     q.key,
@@ -146,18 +183,18 @@ def _semantic_problems(file: str, raw: dict[str, Any], survey: Survey) -> list[P
                 )
         if "max_length" in raw_q and q.type != QuestionType.FREE_TEXT:
             add(q.key, "max_length applies only to free_text questions")
-        if survey.kind == SurveyKind.MONITORING and raw_q.get("optional") is False:
+        if kind == SurveyKind.MONITORING and raw_q.get("optional") is False:
             add(q.key, "every equality monitoring question must be optional")
 
         if q.show_if is not None:
             target = q.show_if.question
             if target not in seen or seen[target] == index:
-                where = (
-                    "a later" if any(x.key == target for x in survey.questions) else "an unknown"
-                )
+                where = "a later" if target in all_keys else "an unknown"
                 add(q.key, f"show_if refers to {where} question '{target}'")
                 continue
-            earlier = survey.questions[seen[target]]
+            earlier = questions[seen[target]]
+            if earlier is None:
+                continue  # its own problems are reported; its options are unknown
             if earlier.type == QuestionType.FREE_TEXT:
                 add(q.key, f"show_if cannot depend on free text question '{target}'")
                 continue
@@ -171,9 +208,10 @@ def _semantic_problems(file: str, raw: dict[str, Any], survey: Survey) -> list[P
                     )
 
     countable = any(
-        q.type in CHOICE_TYPES or q.type == QuestionType.SCALE_0_10 for q in survey.questions
+        q is not None and (q.type in CHOICE_TYPES or q.type == QuestionType.SCALE_0_10)
+        for q in questions
     )
-    if not countable:
+    if questions and not countable and all(q is not None for q in questions):
         add(None, "a survey needs at least one question that can be counted")
     return problems
 
@@ -197,8 +235,12 @@ def parse_survey(text: str, file: str = "<string>") -> Survey:
     try:
         survey = Survey.model_validate(raw)
     except ValidationError as exc:
-        raise SurveyFileError(_schema_problems(file, raw, exc)) from None
-    problems = _semantic_problems(file, raw, survey)
+        # Report the schema's findings and, for the questions that did pass it, every
+        # other problem too, so an author fixes the file in one round.
+        problems = _schema_problems(file, raw, exc)
+        problems += _semantic_problems(file, raw, *_questions_that_validate(raw))
+        raise SurveyFileError(problems) from None
+    problems = _semantic_problems(file, raw, survey.kind, survey.questions)
     if problems:
         raise SurveyFileError(problems)
     return survey

@@ -158,6 +158,40 @@ def test_unknown_type_field_and_tag_are_named() -> None:
     assert "unknown hmicfrs tag 'morale'" in problems[2]
 
 
+def test_a_schema_error_does_not_hide_the_other_questions_problems() -> None:
+    problems = problems_of(
+        """
+        key: pulse
+        kind: staff_pulse
+        title: {cy: Pwls}
+        questions:
+          - key: a
+            type: slider
+            text: A
+          - key: a
+            type: likert
+            text: Again
+          - key: b
+            type: yes_no
+            text: B
+            show_if: {question: c, values: [yes]}
+          - key: c
+            type: yes_no
+            text: C
+          - key: d
+            type: likert
+            text: D
+            show_if: {question: a, values: [agree]}
+        """
+    )
+    assert problems[0] == "s.yaml: survey: title: English text ('en') is required"
+    assert problems[1].startswith("s.yaml: question 'a': type:")
+    assert problems[2:] == [
+        "s.yaml: question 'a': duplicate question key (also question #1)",
+        "s.yaml: question 'b': show_if refers to a later question 'c'",
+    ]
+
+
 def test_yes_in_a_condition_is_a_word_not_a_boolean() -> None:
     survey = parse_survey(
         """
