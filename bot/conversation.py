@@ -8,6 +8,7 @@ screen carries a step number so stale or repeated button presses are never recor
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -106,8 +107,20 @@ class Chat:
         await self.fsm.set_data(data)
 
     async def next_step(self, data: dict[str, Any]) -> int:
-        data["step"] = int(data.get("step", 0)) + 1
+        data["step"] = current_step(data) + 1
         return int(data["step"])
+
+
+def current_step(data: dict[str, Any]) -> int:
+    """The step number of the conversation, started at random when there is none.
+
+    Clearing a conversation (finished, cancelled, declined) forgets its step. Starting the
+    next one from a random number rather than from 0 means the buttons still showing on
+    the old messages cannot match the new conversation's steps and be recorded there.
+    """
+    if "step" not in data:
+        data["step"] = secrets.randbelow(2**31)
+    return int(data["step"])
 
 
 # --- serialising answers into FSM data -------------------------------------------------------
@@ -194,7 +207,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
     if len(waves) == 1:
         await begin_wave(chat, waves[0], None)
         return
-    data = {"phase": CHOOSE_WAVE, "step": int(data.get("step", 0)) + 1}
+    data = {"phase": CHOOSE_WAVE, "step": current_step(data) + 1}
     keyboard = rows(
         *[
             [
@@ -233,7 +246,7 @@ async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
         "unit_code": unit_code,
         "answers": {},
         "mon": {},
-        "step": int(old.get("step", 0)),
+        "step": current_step(old),
         "k_unit": wave.k_unit,
         "k_char": wave.k_characteristic,
     }
@@ -315,7 +328,13 @@ async def on_contact(chat: Chat, agreed: bool, message_id: int | None) -> None:
 async def after_consent(chat: Chat, data: dict[str, Any]) -> None:
     person = await chat.person()
     language = await chat.language()
-    if (person is None or person.monitoring == "not_offered") and monitoring_survey(chat):
+    survey = monitoring_survey(chat)
+    if data.pop("then", None) == PROFILE_MONITORING and survey is not None:
+        data["phase"] = PROFILE_MONITORING
+        data["mon"] = {}
+        await ask_next(chat, data, survey, intro=True)
+        return
+    if (person is None or person.monitoring == "not_offered") and survey is not None:
         data["phase"] = MONITORING_OFFER
         step = await chat.next_step(data)
         await chat.save(data)
@@ -811,9 +830,13 @@ async def on_profile_button(chat: Chat, value: str) -> None:
     person = await chat.person()
     if survey is None:
         return
+    data = {"phase": PROFILE_MONITORING, "mon": {}, "step": current_step(data)}
     if person is None or not person.consented:
-        await chat.update_person(consented=True)
-    data = {"phase": PROFILE_MONITORING, "mon": {}, "step": data.get("step", 0)}
+        # Equality answers are special category data: the privacy notice and consent come
+        # first, exactly as before a survey, then straight on to the questions.
+        data["then"] = PROFILE_MONITORING
+        await ask_consent(chat, data)
+        return
     await ask_next(chat, data, survey, intro=True)
 
 

@@ -47,7 +47,7 @@ async def pressed(
     kind, value = callback_data.kind, callback_data.value
     allowed = PHASES.get(kind, ())
     if (
-        callback_data.step != int(data.get("step", 0))
+        callback_data.step != data.get("step")
         or allowed == ()
         or (allowed is not None and data.get("phase") not in allowed)
     ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from tests.e2e.fake_telegram import BotMessage, Person
 
 NAVIGATION = ("« Back", "Skip »", "Done ✓", "« Yn ôl", "Hepgor »", "Wedi gorffen ✓")
@@ -20,12 +22,16 @@ async def skip_monitoring(person: Person) -> None:
 
 
 async def answer_everything(
-    person: Person, finished: str = "Thank you.", text: str = "Fine, thanks.", limit: int = 40
+    person: Person,
+    finished: str = "Thank you.",
+    text: str = "Fine, thanks.",
+    limit: int = 40,
+    before_each: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Answer each question with its first option (or text) until the bot's closing words.
 
     The current question is the newest message still showing "Question N of M" (answered
-    ones are edited to show the answer instead).
+    ones are edited to show the answer instead). `before_each` runs before every answer.
     """
     start = person.mark()
     handled: set[int] = set()
@@ -46,6 +52,8 @@ async def answer_everything(
         if last.text.startswith(finished):
             return
         handled.add(last.message_id)
+        if before_each is not None:
+            await before_each()
         options = [b["text"] for row in last.buttons for b in row if b["text"] not in NAVIGATION]
         if any(b["text"] == "Done ✓" for row in last.buttons for b in row):
             await person.press(options[0], last)

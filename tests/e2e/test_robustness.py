@@ -85,29 +85,41 @@ async def test_back_skip_and_cancel(
     assert "Skip »" in str(optional.buttons)
     mark = person.mark()
     await person.press("Skip »", optional)
-    await person.expect("Senior leaders", since=mark)
+    cancelled = await person.expect("Senior leaders", since=mark)
+    _, left_behind = person.find_button("Neither agree nor disagree", cancelled)
     # Cancel throws away the unfinished answers.
     mark = person.mark()
     await person.say("/cancel")
     await person.expect("unfinished answers have been deleted", since=mark)
     assert await service.rows("SELECT * FROM conversation_states") == []
     assert await service.rows("SELECT * FROM responses") == []
+
+    async def the_old_button_is_refused() -> None:
+        # The question shown at /cancel keeps its buttons; they belong to the cancelled
+        # answers and must never count in the new run, whatever question it is at.
+        notice = await person.press_data(cancelled, left_behind)
+        assert notice == "That question has already been answered."
+
     # Starting again goes straight to the questions (consent is remembered).
     mark = person.mark()
     await person.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
     restart = await person.expect("Question 1 of", since=mark)
     assert not any("Do you agree" in m.text for m in person.chat[mark:])
+    await the_old_button_is_refused()
     await person.press("Strongly agree", restart)
     await person.expect("Question 2 of", since=mark)
     for label in ("Agree", "Agree", "Agree"):
+        await the_old_button_is_refused()
         mark = person.mark()
         await person.press(label)
         await person.expect("Question", since=mark)
+    await the_old_button_is_refused()
     await person.press("Skip »")
-    await answer_everything(person)
+    await answer_everything(person, before_each=the_old_button_is_refused)
     answers = await answers_stored(service)
     assert answers["values_lived"] == "strongly_agree"
     assert "experienced_bhd" not in answers and "reported_bhd" not in answers
+    assert "neutral" not in answers.values()
 
 
 async def test_a_restart_mid_survey_continues_at_the_same_question(
@@ -335,6 +347,37 @@ async def test_profile_shows_and_changes_the_equality_answers(
     await person.press("Delete these answers", shown)
     await person.expect("have been deleted", since=mark)
     assert await service.rows("SELECT profile FROM people") == [(None,)]
+
+
+async def test_profile_before_any_survey_shows_the_privacy_notice_first(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    person = Person(telegram)
+    await person.say("/profile")
+    none = await person.expect("not given any equality monitoring answers")
+    mark = person.mark()
+    await person.press("Answer them now", none)
+    await person.expect("how your answers are protected", since=mark)
+    consent = await person.expect("Do you agree to take part", since=mark)
+    assert await service.rows("SELECT * FROM people") == []
+    assert not any("What is your age?" in m.text for m in person.chat[mark:])
+    await person.press("Not now", consent)
+    await person.expect("Nothing about you has been stored", since=mark)
+    assert await service.rows("SELECT * FROM people") == []
+
+    mark = person.mark()
+    await person.say("/profile")
+    none = await person.expect("not given any equality monitoring answers", since=mark)
+    await person.press("Answer them now", none)
+    consent = await person.expect("Do you agree to take part", since=mark)
+    await person.press("I agree", consent)
+    contact = await person.expect("may we message you", since=mark)
+    await person.press("No, thank you", contact)
+    await person.expect("What is your age?", since=mark)
+    await person.press("25-34")
+    await answer_everything(person, finished="Thank you. Your equality")
+    [(consented, profile)] = await service.rows("SELECT consented, profile FROM people")
+    assert consented and "age_25_34" in str(profile)
 
 
 async def test_welsh_speakers_get_welsh_and_can_switch_language(
