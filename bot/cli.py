@@ -23,6 +23,7 @@ from surveys.equality import MONITORING_SURVEY_KEY
 from surveys.importing import ResponseImportError
 from surveys.links import LinkError, LinkTarget, make_payload
 from surveys.loader import SurveyFileError, load_survey_file
+from surveys.model import SurveyKind
 from surveys.organisation import OrgImportError
 
 T = TypeVar("T")
@@ -424,6 +425,12 @@ def link(
         if survey not in application.catalog:
             raise services.ServiceError(
                 f"no survey with key '{survey}' (known: {', '.join(application.catalog.keys())})"
+            )
+        if application.catalog.get(survey).kind == SurveyKind.MONITORING:
+            raise services.ServiceError(
+                f"'{survey}' is the equality monitoring survey: the bot offers it to each "
+                "person before their first survey (and /profile changes it), so it has no "
+                "link of its own; make a link to the survey people should answer"
             )
         if unit is not None:
             async with UnitOfWork(application.sessions) as uow:

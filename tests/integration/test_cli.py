@@ -233,6 +233,9 @@ def test_link_prints_a_signed_start_link_and_a_qr_code(cli: Cli, tmp_path: Path)
     assert unknown.returncode == 1 and "unknown unit code 'STN99'" in unknown.stderr
     no_bot = cli("link", "--survey", "staff_pulse")
     assert no_bot.returncode == 1 and "FIREVOICE_BOT_USERNAME" in no_bot.stderr
+    monitoring = cli("link", "--survey", "equality_monitoring", "--bot", "northshire_fire_bot")
+    assert monitoring.returncode == 1 and "has no link of its own" in monitoring.stderr
+    assert monitoring.stdout == ""
 
 
 def test_run_without_a_token_says_which_setting_and_how_to_get_one(cli: Cli) -> None:
