@@ -7,6 +7,7 @@ screen carries a step number so stale or repeated button presses are never recor
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from bot.i18n import LANGUAGE_NAMES, SUPPORTED, pick_language, t
 from bot.keyboards import button, question_keyboard, rows
 from storage import services
 from storage.models import Person, Wave
-from surveys import engine
+from surveys import engine, sealing
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
 from surveys.links import LinkTarget
@@ -74,11 +75,54 @@ class Chat:
         return self._person
 
     async def update_person(self, **fields: Any) -> Person:
+        """Change what is kept about this person; `profile` and `contact_chat_id` are sealed."""
+        if "profile" in fields:
+            profile = fields.pop("profile")
+            fields["profile_sealed"] = (
+                None
+                if profile is None
+                else sealing.seal(
+                    self._profile_key(), json.dumps(profile).encode(), self._box("profile")
+                )
+            )
+        if "contact_chat_id" in fields:
+            chat_id = fields.pop("contact_chat_id")
+            fields["contact_sealed"] = (
+                None
+                if chat_id is None
+                else sealing.seal(
+                    sealing.contact_key(self.app.secret),
+                    str(chat_id).encode(),
+                    self._box("contact"),
+                )
+            )
         self._person = await services.update_person(
             self.app.sessions, self.pseudonym, date.today(), **fields
         )
         self._person_loaded = True
         return self._person
+
+    async def profile(self) -> dict[str, Any] | None:
+        """The person's equality answers, opened with a key that needs their Telegram id."""
+        person = await self.person()
+        if person is None or person.profile_sealed is None:
+            return None
+        try:
+            opened = sealing.unseal(
+                self._profile_key(), person.profile_sealed, self._box("profile")
+            )
+        except sealing.SealError:
+            # Sealed under another secret key: as good as no profile, and said so in the log.
+            log.warning("an equality profile could not be opened (was the secret key changed?)")
+            return None
+        value = json.loads(opened)
+        return value if isinstance(value, dict) else None
+
+    def _profile_key(self) -> bytes:
+        return sealing.profile_key(self.app.secret, "telegram", self.user_id)
+
+    def _box(self, purpose: str) -> str:
+        return f"{purpose}:{self.pseudonym}"
 
     async def language(self) -> str:
         person = await self.person()
@@ -735,10 +779,10 @@ async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: 
         data["mon"] = {}
         await after_monitoring(chat, data)
         return
-    person = await chat.person()
+    profile = await chat.profile()
     monitoring = monitoring_survey(chat)
-    if person is not None and person.profile and monitoring is not None:
-        snap = snapshot(from_json(monitoring, person.profile).answers)
+    if profile and monitoring is not None:
+        snap = snapshot(from_json(monitoring, profile).answers)
     else:
         snap = empty_snapshot()
     outcome = await services.submit_response(
@@ -779,7 +823,7 @@ async def cancel(chat: Chat) -> None:
 
 async def show_profile(chat: Chat) -> None:
     language = await chat.language()
-    person = await chat.person()
+    profile = await chat.profile()
     data = await chat.data()
     survey = monitoring_survey(chat)
     busy = data.get("phase") in (SURVEY, MONITORING, UNIT)
@@ -787,7 +831,7 @@ async def show_profile(chat: Chat) -> None:
     if not busy:
         data["phase"] = PROFILE
     await chat.save(data)
-    if person is None or not person.profile or survey is None:
+    if not profile or survey is None:
         await chat.send(
             t("profile_none", language),
             None
@@ -795,7 +839,7 @@ async def show_profile(chat: Chat) -> None:
             else rows([button(t("profile_answer", language), step, "prof", "change")]),
         )
         return
-    state = from_json(survey, person.profile)
+    state = from_json(survey, profile)
     lines = []
     for question in survey.questions:
         if question.key in state.answers:

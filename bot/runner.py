@@ -45,7 +45,7 @@ from bot.state import (
     SqlStorage,
 )
 from storage import services
-from surveys.pseudonym import derive_key
+from surveys.pseudonym import derive_key, pseudonym
 
 log = logging.getLogger("firevoice")
 
@@ -92,7 +92,9 @@ class TelegramErrors(BaseRequestMiddleware):
             except TelegramForbiddenError:
                 chat_id = getattr(method, "chat_id", None)
                 if isinstance(chat_id, int):
-                    await services.mark_contact_blocked(self.app.sessions, chat_id)
+                    # The bot talks only in private chats, where the chat id is the user id.
+                    who = pseudonym(self.app.secret, "telegram", chat_id)
+                    await services.mark_contact_blocked(self.app.sessions, who)
                 raise
         raise AssertionError("unreachable")
 

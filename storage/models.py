@@ -169,8 +169,11 @@ class Answer(Base):
 class Person(Base):
     """What the bot keeps about a person, under their pseudonym; all of it is erasable.
 
-    The equality profile lives here (and is copied onto responses as a snapshot). The chat
-    id is kept only if the person agreed to be contacted about future surveys.
+    The equality profile (copied onto responses as a snapshot) and the chat id (kept only
+    if the person agreed to be contacted about future surveys) are sealed (surveys/
+    sealing.py): someone holding the database can read neither, so cannot match a
+    profile to the snapshots on responses. The profile opens only with the person's own
+    Telegram id, which is stored nowhere. Last use is kept to the month, not the day.
     """
 
     __tablename__ = "people"
@@ -179,12 +182,13 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     consented: Mapped[bool] = mapped_column(default=False)
     contact_ok: Mapped[bool] = mapped_column(default=False)
-    contact_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    contact_sealed: Mapped[str | None] = mapped_column(Text)
     contact_active: Mapped[bool] = mapped_column(default=False)
     # not_offered | answered | declined
     monitoring: Mapped[str] = mapped_column(String(12), default="not_offered")
-    profile: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    last_seen_on: Mapped[date] = mapped_column(Date)
+    profile_sealed: Mapped[str | None] = mapped_column(Text)
+    # The first day of the month the person last used the bot (for retention).
+    last_seen_month: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (NO_ROWID,)
 

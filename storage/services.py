@@ -324,6 +324,9 @@ async def submit_response(
         unit = await uow.units.by_code(unit_code)
         if unit is None:
             raise ServiceError(f"unknown unit {unit_code!r}")
+        # The people table first (it is locked there), then participations: the same
+        # order as an erasure, so the two cannot deadlock.
+        await uow.people.rewrite_all()
         try:
             await uow.participations.add_rewriting_wave(wave.id, pseudonym)
         except AlreadyParticipated:
@@ -349,11 +352,11 @@ async def erase_person(sessions: Sessions, pseudonym: str) -> None:
         await uow.commit()
 
 
-async def mark_contact_blocked(sessions: Sessions, chat_id: int) -> bool:
+async def mark_contact_blocked(sessions: Sessions, pseudonym: str) -> bool:
     """The person blocked the bot: stop contacting them. True if a contact was found."""
     async with UnitOfWork(sessions) as uow:
-        person = await uow.people.by_contact_chat(chat_id)
-        if person is None:
+        person = await uow.people.get(pseudonym)
+        if person is None or not person.contact_active:
             return False
         person.contact_active = False
         await uow.commit()
@@ -380,9 +383,14 @@ async def update_person(sessions: Sessions, pseudonym: str, today: date, **field
             uow.people.add(person)
         for name, value in fields.items():
             setattr(person, name, value)
-        person.last_seen_on = today
+        person.last_seen_month = month_of(today)
         await uow.commit()
         return person
+
+
+def month_of(day: date) -> date:
+    """The first day of the month: how finely the bot records when someone last used it."""
+    return day.replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -454,8 +462,12 @@ async def purge_expired(
         conversations = await uow.session.execute(
             delete(ConversationState).where(ConversationState.updated_on < conversation_cutoff)
         )
+        # Last use is kept to the month: a person goes once the whole month of their last
+        # use is older than the retention period (never early, at most a month late).
         people = await uow.session.execute(
-            delete(Person).where(Person.last_seen_on < today - timedelta(days=person_days))
+            delete(Person).where(
+                Person.last_seen_month < month_of(today - timedelta(days=person_days))
+            )
         )
         closed = select(Wave.id).where(
             Wave.status == "closed", Wave.closed_on < conversation_cutoff

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from types import TracebackType
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer, Participation, Person, Response, Unit, Wave, WaveUnit
@@ -100,11 +100,26 @@ class PeopleRepository:
         result = await self.session.execute(delete(Person).where(Person.pseudonym == pseudonym))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def by_contact_chat(self, chat_id: int) -> Person | None:
-        person: Person | None = await self.session.scalar(
-            select(Person).where(Person.contact_chat_id == chat_id)
+    async def rewrite_all(self) -> None:
+        """On PostgreSQL, write every person's row again, in pseudonym order, in this transaction.
+
+        Called when a response is stored. PostgreSQL stamps a row with the transaction that
+        last wrote it (xmin) and keeps rows roughly in write order (ctid), so a person's
+        row, written at consent just before their first response, would otherwise point at
+        that response. Rewritten together, all rows carry the response's transaction and
+        an order that says nothing about when anyone took part. The table lock serialises
+        submissions, so two rewrites cannot deadlock. SQLite has neither column, and its
+        people table is kept in pseudonym order (WITHOUT ROWID), so there is nothing to do.
+        """
+        if self.session.bind.dialect.name != "postgresql":
+            return
+        await self.session.execute(text("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE"))
+        await self.session.execute(
+            text(
+                "WITH gone AS (DELETE FROM people RETURNING *) "
+                "INSERT INTO people SELECT * FROM gone ORDER BY pseudonym"
+            )
         )
-        return person
 
 
 class ParticipationRepository:

@@ -304,7 +304,8 @@ async def test_erasure_deletes_everything_linkable_and_keeps_anonymous_answers(
     mark = person.mark()
     await person.say(f"/start {service.link('community_visit', 'STN02')}")
     await person.expect("Question 1 of", since=mark)
-    assert len(await service.rows("SELECT * FROM people WHERE contact_chat_id IS NOT NULL")) == 1
+    [person_row] = await service.rows("SELECT * FROM people WHERE contact_sealed IS NOT NULL")
+    assert str(person.id) not in str(person_row) and "age_45_54" not in str(person_row)
     assert len(await service.rows("SELECT * FROM conversation_states")) == 1
 
     mark = person.mark()
@@ -346,7 +347,7 @@ async def test_profile_shows_and_changes_the_equality_answers(
     assert "65 or over" in shown.text and "Prefer not to say" in shown.text
     await person.press("Delete these answers", shown)
     await person.expect("have been deleted", since=mark)
-    assert await service.rows("SELECT profile FROM people") == [(None,)]
+    assert await service.rows("SELECT profile_sealed FROM people") == [(None,)]
 
 
 async def test_profile_before_any_survey_shows_the_privacy_notice_first(
@@ -376,8 +377,12 @@ async def test_profile_before_any_survey_shows_the_privacy_notice_first(
     await person.expect("What is your age?", since=mark)
     await person.press("25-34")
     await answer_everything(person, finished="Thank you. Your equality")
-    [(consented, profile)] = await service.rows("SELECT consented, profile FROM people")
-    assert consented and "age_25_34" in str(profile)
+    [(consented, sealed)] = await service.rows("SELECT consented, profile_sealed FROM people")
+    assert consented and sealed and "age_25_34" not in sealed
+    mark = person.mark()
+    await person.say("/profile")
+    shown = await person.expect("Your equality monitoring answers", since=mark)
+    assert "25-34" in shown.text
 
 
 async def test_welsh_speakers_get_welsh_and_can_switch_language(

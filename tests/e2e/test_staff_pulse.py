@@ -82,6 +82,9 @@ async def test_a_firefighter_completes_the_staff_pulse_from_a_station_link(
     assert await service.rows("SELECT * FROM conversation_states") == []
     [profile] = await service.rows("SELECT monitoring, consented, contact_ok FROM people")
     assert profile == ("answered", 1, 0)
+    # The profile is kept sealed: the database alone cannot match it to the snapshot above.
+    [person_row] = await service.rows("SELECT * FROM people")
+    assert not any(word in str(person_row) for word in ("age_25_34", "female", str(person.id)))
 
 
 async def test_several_people_complete_each_bundled_survey(

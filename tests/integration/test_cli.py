@@ -96,7 +96,9 @@ def test_survey_validate_accepts_good_files_and_lists_every_problem(cli: Cli) ->
     assert result.returncode == 1
     assert f"{bad}: survey: title: English text ('en') is required" in result.stderr
     assert f"{bad}: survey: thresholds.characteristic:" in result.stderr
-    assert "error: 2 problem(s) found" in result.stderr
+    # The schema errors do not hide the others: the repeated question key is listed too.
+    assert f"{bad}: question 'a': duplicate question key (also question #1)" in result.stderr
+    assert "error: 3 problem(s) found" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -234,7 +234,7 @@ async def test_retention_purges_expired_personal_data_but_not_answers(
                     contact_ok=True,
                     contact_active=True,
                     monitoring="answered",
-                    last_seen_on=long_ago,
+                    last_seen_month=long_ago,
                 ),
                 Person(
                     pseudonym="here",
@@ -242,7 +242,7 @@ async def test_retention_purges_expired_personal_data_but_not_answers(
                     contact_ok=False,
                     contact_active=False,
                     monitoring="declined",
-                    last_seen_on=TODAY,
+                    last_seen_month=TODAY,
                 ),
             ]
         )
@@ -301,6 +301,50 @@ async def test_a_chat_submission_stores_response_and_participation_once(
     assert late == services.SubmitOutcome.WAVE_CLOSED
 
 
+async def test_who_took_part_cannot_be_matched_to_a_response_by_write_order(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    from storage.models import Person
+
+    wave = await open_pulse(sessions, catalog)
+    # People arrive in an order unlike their pseudonyms' order; each agrees, then answers.
+    for letter in "mcxa":
+        who = letter * 64
+        await services.update_person(sessions, who, TODAY, consented=True)
+        await services.submit_response(
+            sessions,
+            wave_id=wave.id,
+            unit_code="STN01-RED",
+            pseudonym=who,
+            answers={"values_lived": "agree"},
+            snapshot={},
+            today=TODAY,
+        )
+    await services.update_person(sessions, "q" * 64, TODAY, consented=True)
+    async with sessions() as session:
+        months = set(await session.scalars(select(Person.last_seen_month)))
+        assert months == {date(2026, 11, 1)}  # kept to the month, not the day
+        if session.bind.dialect.name == "postgresql":
+            # Every person who has answered, and every participation, was last written by
+            # the latest submission, in pseudonym order: neither the transaction ids nor
+            # the physical order say who answered when.
+            xmins = await session.scalars(text("SELECT xmin::text FROM responses"))
+            latest = max(int(x) for x in xmins)
+            for table in ("people", "participations"):
+                rows = (
+                    await session.execute(
+                        text(f"SELECT pseudonym, xmin::text FROM {table} ORDER BY ctid")
+                    )
+                ).all()
+                answered = [(p, int(x)) for p, x in rows if p != "q" * 64]
+                assert [p for p, _ in answered] == sorted("acmx"[i] * 64 for i in range(4))
+                assert {x for _, x in answered} == {latest}
+        else:
+            for table in ("people", "participations"):
+                with pytest.raises(Exception, match="rowid"):
+                    await session.execute(text(f"SELECT rowid FROM {table}"))
+
+
 async def test_the_monitoring_survey_cannot_run_as_a_wave(
     sessions: Sessions, catalog: SurveyCatalog
 ) -> None:
@@ -324,3 +368,72 @@ async def test_the_migrations_build_exactly_the_schema_the_models_describe(
     engine = sessions.kw["bind"]
     async with engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+def test_upgrading_drops_readable_profiles_and_chat_ids_and_keeps_the_rest(
+    database_url: str,
+) -> None:
+    import asyncio
+
+    from alembic import command
+
+    from storage.db import make_engine
+    from storage.migrate import alembic_config
+
+    def run(sql: str, params: list[dict[str, object]] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+        async def go() -> list[tuple]:  # type: ignore[type-arg]
+            engine = make_engine(database_url)
+            try:
+                async with engine.begin() as conn:
+                    result = await conn.execute(text(sql), params or [])
+                    return [tuple(r) for r in result.all()] if result.returns_rows else []
+            finally:
+                await engine.dispose()
+
+        return asyncio.run(go())
+
+    config = alembic_config(database_url)
+    command.downgrade(config, "0003")
+    run(
+        "INSERT INTO people (pseudonym, language, consented, contact_ok, contact_chat_id, "
+        "contact_active, monitoring, profile, last_seen_on) VALUES (:p, :lang, :c, :ok, "
+        ":chat, :active, :mon, :profile, :seen)",
+        [
+            {
+                "p": "b" * 64,
+                "lang": "cy",
+                "c": True,
+                "ok": True,
+                "chat": 555000123,
+                "active": True,
+                "mon": "answered",
+                "profile": '{"sex": "female"}',
+                "seen": date(2026, 11, 24),
+            },
+            {
+                "p": "a" * 64,
+                "lang": None,
+                "c": True,
+                "ok": False,
+                "chat": None,
+                "active": False,
+                "mon": "declined",
+                "profile": None,
+                "seen": date(2026, 10, 5),
+            },
+        ],
+    )
+    command.upgrade(config, "head")
+    rows = run(
+        "SELECT pseudonym, language, consented, contact_ok, contact_sealed, contact_active, "
+        "monitoring, profile_sealed, last_seen_month FROM people ORDER BY pseudonym"
+    )
+    assert [
+        (r[0][0], r[1], bool(r[2]), bool(r[3]), r[4], bool(r[5]), r[6], r[7]) for r in rows
+    ] == [
+        ("a", None, True, False, None, False, "declined", None),
+        # The profile cannot be sealed without the person's id: it goes, and they are
+        # offered the equality questions again; nobody is contacted without a new yes.
+        ("b", "cy", True, False, None, False, "not_offered", None),
+    ]
+    assert [str(r[8]) for r in rows] == ["2026-10-01", "2026-11-01"]

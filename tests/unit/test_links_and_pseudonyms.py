@@ -68,3 +68,26 @@ def test_pseudonyms_are_stable_and_keyed() -> None:
     assert first != hashlib.sha256(b"123456789").hexdigest()
     assert first != hashlib.sha256(b"telegram:123456789").hexdigest()
     assert "123456789" not in first
+
+
+def test_a_sealed_profile_opens_only_for_its_person_row_and_secret() -> None:
+    from surveys import sealing
+
+    profile = b'{"sex": "female", "age_band": "age_25_34"}'
+    key = sealing.profile_key(SECRET, "telegram", 123456789)
+    box = sealing.seal(key, profile, "profile:row-a")
+    assert b"female" not in box.encode() and "123456789" not in box
+    assert sealing.unseal(key, box, "profile:row-a") == profile
+    # A second seal of the same data looks different (random nonce).
+    assert sealing.seal(key, profile, "profile:row-a") != box
+    for other_key, context in [
+        (sealing.profile_key(SECRET, "telegram", 123456780), "profile:row-a"),  # another id
+        (sealing.profile_key(OTHER, "telegram", 123456789), "profile:row-a"),  # another secret
+        (key, "profile:row-b"),  # copied onto another person's row
+        (key, "contact:row-a"),  # moved to another column
+    ]:
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(other_key, box, context)
+    for damaged in ("", "not base64!", box[:-4] + "AAAA"):
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(key, damaged, "profile:row-a")
