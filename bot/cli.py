@@ -309,7 +309,10 @@ def wave_open(
     unit: Annotated[
         list[str] | None, typer.Option("--unit", help="Audience unit code (repeatable).")
     ] = None,
-    closes: Annotated[str | None, typer.Option(help="Planned closing date, YYYY-MM-DD.")] = None,
+    closes: Annotated[
+        str | None,
+        typer.Option(help="Last day for answers, YYYY-MM-DD; the wave closes after it."),
+    ] = None,
     label: Annotated[str | None, typer.Option(help="A name for the wave.")] = None,
 ) -> None:
     """Open a wave of a survey; its thresholds are fixed from now on."""
@@ -342,6 +345,7 @@ def wave_close(wave_id: Annotated[int, typer.Argument(help="The wave's number.")
     """Close a wave."""
 
     async def work(application: App) -> Any:
+        await services.close_due_waves(application.sessions, today=date.today())
         return await services.close_wave(application.sessions, wave_id, today=date.today())
 
     wave = _with_app(work)
@@ -351,7 +355,12 @@ def wave_close(wave_id: Annotated[int, typer.Argument(help="The wave's number.")
 @wave_app.command("list")
 def wave_list() -> None:
     """List waves with their status and number of responses."""
-    summaries = _with_app(lambda application: services.list_waves(application.sessions))
+
+    async def work(application: App) -> list[services.WaveSummary]:
+        await services.close_due_waves(application.sessions, today=date.today())
+        return await services.list_waves(application.sessions)
+
+    summaries = _with_app(work)
     if not summaries:
         typer.echo("no waves yet: open one with 'firevoice wave open --survey KEY'")
     for s in summaries:
@@ -501,6 +510,7 @@ def report(
             else None
         )
 
+        await services.close_due_waves(application.sessions, today=date.today())
         # Before reading: from now on these waves' responses are fixed, so a later report
         # cannot differ from this one by a few late answers (domain.md rule 4).
         release = partial(services.mark_reported, application.sessions, today=date.today())

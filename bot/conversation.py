@@ -226,7 +226,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
         await chat.send(t("welcome_back", language))
         await show_current(chat, data)
         return
-    waves = await services.open_waves(chat.app.sessions)
+    waves = await services.open_waves(chat.app.sessions, today=date.today())
     waves = [w for w in waves if w.survey_key != MONITORING_SURVEY_KEY]
     if target is not None:
         waves = [w for w in waves if w.survey_key == target.survey_key]
@@ -270,7 +270,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
 
 
 async def choose_wave(chat: Chat, wave_id: str) -> None:
-    waves = {str(w.id): w for w in await services.open_waves(chat.app.sessions)}
+    waves = {str(w.id): w for w in await services.open_waves(chat.app.sessions, today=date.today())}
     if wave_id not in waves:
         await chat.send(t("survey_unavailable", await chat.language()))
         await chat.fsm.clear()

@@ -227,7 +227,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "the database"
-    housekeeping = asyncio.create_task(purge_daily(app))
+    housekeeping = asyncio.create_task(housekeeping_daily(app))
     try:
         await set_commands(bot)
         if webhook is None:
@@ -255,10 +255,14 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
         await app.close()
 
 
-async def purge_daily(app: App) -> None:
-    """Apply the retention rules at start and then once a day."""
+async def housekeeping_daily(app: App) -> None:
+    """Close waves past their closing date and apply the retention rules, at start and daily."""
     while True:
         try:
+            for wave in await services.close_due_waves(app.sessions, today=date.today()):
+                log.info(
+                    "closed wave %s of %s: its closing date has passed", wave.id, wave.survey_key
+                )
             result = await services.purge_expired(
                 app.sessions,
                 today=date.today(),
@@ -272,7 +276,7 @@ async def purge_daily(app: App) -> None:
                 result.participations,
             )
         except Exception as exc:  # keep the bot running; the message may hold row values
-            log.error("retention purge failed (%s); will try again tomorrow", type(exc).__name__)
+            log.error("housekeeping failed (%s); will try again tomorrow", type(exc).__name__)
         await asyncio.sleep(24 * 3600)
 
 

@@ -148,6 +148,22 @@ async def close_wave(sessions: Sessions, wave_id: int, *, today: date) -> Wave:
         return wave
 
 
+def past_closing(wave: Wave, today: date) -> bool:
+    """An open wave whose planned closing date (the last day for answers) has passed."""
+    return wave.status == "open" and wave.closes_on is not None and wave.closes_on < today
+
+
+async def close_due_waves(sessions: Sessions, *, today: date) -> list[Wave]:
+    """Close every open wave whose planned closing date has passed, as of that date."""
+    async with UnitOfWork(sessions) as uow:
+        due = [w for w in await uow.waves.all() if past_closing(w, today)]
+        for wave in due:
+            wave.status = "closed"
+            wave.closed_on = wave.closes_on
+        await uow.commit()
+        return due
+
+
 async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: date) -> None:
     """Record that these waves' results have been released (the first date is kept)."""
     async with UnitOfWork(sessions) as uow:
@@ -319,7 +335,7 @@ async def submit_response(
         # Lock the wave row so concurrent submissions to one wave are serialised and each
         # rewrite of the participation rows sees the previous one.
         wave = await uow.session.scalar(select(Wave).where(Wave.id == wave_id).with_for_update())
-        if wave is None or wave.status != "open":
+        if wave is None or wave.status != "open" or past_closing(wave, today):
             return SubmitOutcome.WAVE_CLOSED
         unit = await uow.units.by_code(unit_code)
         if unit is None:
@@ -430,9 +446,12 @@ def _lookup(codes: Mapping[uuid.UUID, str], unit_id: uuid.UUID | None) -> str | 
     return codes.get(unit_id) if unit_id is not None else None
 
 
-async def open_waves(sessions: Sessions) -> list[Wave]:
+async def open_waves(sessions: Sessions, *, today: date) -> list[Wave]:
+    """Waves taking answers today (open, and not past their planned closing date)."""
     async with UnitOfWork(sessions) as uow:
-        return [w for w in await uow.waves.all() if w.status == "open"]
+        return [
+            w for w in await uow.waves.all() if w.status == "open" and not past_closing(w, today)
+        ]
 
 
 async def get_wave(sessions: Sessions, wave_id: int) -> Wave | None:

@@ -55,7 +55,7 @@ def cli(tmp_path: Path, database_url: str) -> Iterator[Cli]:
 
 
 def query(database_url: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    """Read the database the way an administrator with direct access would."""
+    """Read (or change) the database the way an administrator with direct access would."""
     sync_url = database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
     if "psycopg" in sync_url:
         import asyncio
@@ -65,16 +65,18 @@ def query(database_url: str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
         async def run() -> list[tuple]:  # type: ignore[type-arg]
             engine = make_engine(database_url)
             try:
-                async with engine.connect() as conn:
-                    return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+                async with engine.begin() as conn:
+                    result = await conn.execute(text(sql))
+                    return [tuple(r) for r in result.all()] if result.returns_rows else []
             finally:
                 await engine.dispose()
 
         return asyncio.run(run())
     engine = create_engine(sync_url)
     try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql)).all()]
+        with engine.begin() as conn:
+            result = conn.execute(text(sql))
+            return [tuple(r) for r in result.all()] if result.returns_rows else []
     finally:
         engine.dispose()
 
@@ -203,6 +205,29 @@ def test_a_full_paper_form_import_keeps_the_anonymity_rules(cli: Cli, database_u
     assert closed.returncode == 0 and "closed wave 1" in closed.stdout
     again = cli("responses", "import", good, "--survey", "staff_pulse")
     assert again.returncode == 1 and "has no open wave" in again.stderr
+
+
+def test_a_wave_past_its_closing_date_is_closed_and_can_be_reported(
+    cli: Cli, database_url: str
+) -> None:
+    from datetime import date, timedelta
+
+    assert cli("org", "import", cli.write("org.csv", ORG_CSV)).returncode == 0
+    today = date.today()
+    opened = cli("wave", "open", "--survey", "community_visit", "--closes", today.isoformat())
+    assert opened.returncode == 0, opened.stderr
+    assert "open " in cli("wave", "list").stdout
+    # Time passes: the wave's last day for answers was yesterday.
+    yesterday = today - timedelta(days=1)
+    query(database_url, f"UPDATE waves SET opens_on = '{yesterday}', closes_on = '{yesterday}'")
+    listed = cli("wave", "list")
+    assert listed.returncode == 0 and "closed" in listed.stdout, listed.stdout
+    [(status, closed_on)] = query(database_url, "SELECT status, closed_on FROM waves")
+    assert (status, str(closed_on)) == ("closed", yesterday.isoformat())
+    out = cli.workdir / "r.csv"
+    report = cli("report", "--survey", "community_visit", "--format", "csv", "--out", str(out))
+    assert report.returncode == 0, report.stderr
+    assert "wave 1" in report.stdout
 
 
 def test_link_prints_a_signed_start_link_and_a_qr_code(cli: Cli, tmp_path: Path) -> None:

@@ -301,6 +301,44 @@ async def test_a_chat_submission_stores_response_and_participation_once(
     assert late == services.SubmitOutcome.WAVE_CLOSED
 
 
+async def test_a_wave_stops_taking_answers_after_its_closing_date(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    from datetime import timedelta
+
+    await services.import_org(sessions, ORG_CSV)
+    pulse = catalog.get("staff_pulse")
+    ending = await services.open_wave(sessions, pulse, today=TODAY, closes_on=TODAY)
+    lasting = await services.open_wave(sessions, pulse, today=TODAY)
+    tomorrow = TODAY + timedelta(days=1)
+
+    async def submit(day: date, who: str) -> services.SubmitOutcome:
+        return await services.submit_response(
+            sessions,
+            wave_id=ending.id,
+            unit_code="STN01-RED",
+            pseudonym=who * 64,
+            answers={"values_lived": "agree"},
+            snapshot={},
+            today=day,
+        )
+
+    # The closing date is the last day for answers.
+    assert [w.id for w in await services.open_waves(sessions, today=TODAY)] == [
+        ending.id,
+        lasting.id,
+    ]
+    assert await submit(TODAY, "a") == services.SubmitOutcome.STORED
+    # The next day it takes no answers, even before anything has closed it formally...
+    assert [w.id for w in await services.open_waves(sessions, today=tomorrow)] == [lasting.id]
+    assert await submit(tomorrow, "b") == services.SubmitOutcome.WAVE_CLOSED
+    # ...and housekeeping closes it as of its closing date.
+    closed = await services.close_due_waves(sessions, today=tomorrow)
+    assert [(w.id, w.status, w.closed_on) for w in closed] == [(ending.id, "closed", TODAY)]
+    assert await services.close_due_waves(sessions, today=tomorrow) == []
+    assert await count(sessions, Response) == 1
+
+
 async def test_who_took_part_cannot_be_matched_to_a_response_by_write_order(
     sessions: Sessions, catalog: SurveyCatalog
 ) -> None:
