@@ -76,26 +76,18 @@ class Chat:
 
     async def update_person(self, **fields: Any) -> Person:
         """Change what is kept about this person; `profile` and `contact_chat_id` are sealed."""
-        if "profile" in fields:
-            profile = fields.pop("profile")
-            fields["profile_sealed"] = (
-                None
-                if profile is None
-                else sealing.seal(
-                    self._profile_key(), json.dumps(profile).encode(), self._box("profile")
+        keys = {
+            "profile": self._profile_key(),
+            "contact": sealing.contact_key(self.app.secret),
+        }
+        for purpose, name in (("profile", "profile"), ("contact", "contact_chat_id")):
+            if name in fields:
+                value = fields.pop(name)
+                fields[f"{purpose}_sealed"] = (
+                    None
+                    if value is None
+                    else sealing.seal(keys[purpose], json.dumps(value).encode(), self._box(purpose))
                 )
-            )
-        if "contact_chat_id" in fields:
-            chat_id = fields.pop("contact_chat_id")
-            fields["contact_sealed"] = (
-                None
-                if chat_id is None
-                else sealing.seal(
-                    sealing.contact_key(self.app.secret),
-                    str(chat_id).encode(),
-                    self._box("contact"),
-                )
-            )
         self._person = await services.update_person(
             self.app.sessions, self.pseudonym, date.today(), **fields
         )
