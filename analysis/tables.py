@@ -592,19 +592,31 @@ def _response_rates(data: WaveData, k: int) -> pd.DataFrame:
 
 
 def _comments(data: WaveData, scope: str | None) -> pd.DataFrame:
-    """Free-text comments, redacted, only where the group has at least k_comments people."""
+    """Free-text comments, redacted, only where the group has at least k_comments people.
+
+    A scoped report's comments are a subset of a wider report's, so the two lists can be
+    compared: a station's comments minus its watch's are the other watches' comments.
+    Whether a unit may show comments is therefore decided on the whole organisation
+    tree, with secondary suppression at the comment threshold, so that whatever is
+    left by such a difference also comes from at least k_comments people (or nobody).
+    """
     frame = data.comments
     responses = data.responses
+    empty = pd.DataFrame(columns=["question", "text"])
     if frame.empty:
-        return pd.DataFrame(columns=["question", "text"])
+        return empty
+    direct = responses.groupby("unit", observed=True).size()
+    direct.index = [str(i) for i in direct.index]
+    totals, children, roots = _unit_tree(data, direct)
+    hidden = disclosure.protect_tree(totals, children, roots, data.k_comments)
     if scope is not None:
-        units = data.units.subtree(scope)
-        frame = frame[frame["unit"].astype(str).isin(units)]
-        group_size = int(responses["unit"].astype(str).isin(units).sum())
-    else:
-        group_size = len(responses)
-    if group_size < data.k_comments or frame.empty:
-        return pd.DataFrame(columns=["question", "text"])
+        if scope in hidden or totals.get(scope, 0) < data.k_comments:
+            return empty
+        frame = frame[frame["unit"].astype(str).isin(data.units.subtree(scope))]
+    elif len(responses) < data.k_comments:
+        return empty
+    if frame.empty:
+        return empty
     out = pd.DataFrame(
         {"question": frame["question"].to_numpy(), "text": [redact(str(t)) for t in frame["text"]]}
     )

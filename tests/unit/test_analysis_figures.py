@@ -137,3 +137,23 @@ def test_comments_are_redacted_and_shown_only_for_groups_of_ten() -> None:
     assert sorted(tables.comments["text"]) == ["Ask [removed], [removed]", "Good kit"]
     few = compute(wave(rows[:9], comments=comments), LABELS)
     assert few.comments.empty
+
+
+def test_comments_cannot_be_pinned_on_a_small_watch_by_comparing_two_reports() -> None:
+    # Station One: 12 on Red watch, 3 on White. The station (15) may show its comments, but
+    # if Red's report showed Red's, the station's minus Red's would be White's three.
+    rows = [{"unit": "STN1-R", "values_lived": "agree"}] * 12 + [
+        {"unit": "STN1-W", "values_lived": "agree"}
+    ] * 3
+    comments = [("STN1-R", "Red kit is fine"), ("STN1-W", "White watch bullies me")]
+    data = wave(rows, comments=comments)
+    station = compute(data, LABELS, scope="STN1")
+    assert sorted(station.comments["text"]) == ["Red kit is fine", "White watch bullies me"]
+    assert compute(data, LABELS, scope="STN1-R").comments.empty
+    assert compute(data, LABELS, scope="STN1-W").comments.empty
+    # With ten on each watch, each watch's report shows its own.
+    even = [{"unit": "STN1-R", "values_lived": "agree"}] * 10 + [
+        {"unit": "STN1-W", "values_lived": "agree"}
+    ] * 10
+    red = compute(wave(even, comments=comments), LABELS, scope="STN1-R")
+    assert list(red.comments["text"]) == ["Red kit is fine"]
