@@ -295,14 +295,25 @@ async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
         await after_consent(chat, data)
 
 
+def privacy_notice(chat: Chat, data: dict[str, Any], language: str) -> str:
+    """The notice with this deployment's real thresholds and retention periods."""
+    settings = chat.app.settings
+    return t(
+        "privacy",
+        language,
+        k_unit=data.get("k_unit", 5),
+        k_char=data.get("k_char", 10),
+        conversation_days=settings.retention_conversation_days,
+        person_days=settings.retention_person_days,
+    )
+
+
 async def ask_consent(chat: Chat, data: dict[str, Any]) -> None:
     language = await chat.language()
     data["phase"] = CONSENT
     step = await chat.next_step(data)
     await chat.save(data)
-    await chat.send(
-        t("privacy", language, k_unit=data.get("k_unit", 5), k_char=data.get("k_char", 10))
-    )
+    await chat.send(privacy_notice(chat, data, language))
     await chat.send(
         t("consent_question", language),
         rows(

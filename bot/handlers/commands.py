@@ -39,14 +39,7 @@ async def start(message: Message, state: FSMContext, app: App, bot: Bot) -> None
 async def privacy(message: Message, state: FSMContext, app: App, bot: Bot) -> None:
     chat = make_chat(app, bot, message.chat.id, message.from_user, state)
     data = await state.get_data()
-    await chat.send(
-        t(
-            "privacy",
-            await chat.language(),
-            k_unit=data.get("k_unit", 5),
-            k_char=data.get("k_char", 10),
-        )
-    )
+    await chat.send(conversation.privacy_notice(chat, data, await chat.language()))
 
 
 @router.message(Command("help"))

@@ -391,7 +391,8 @@ async def test_welsh_speakers_get_welsh_and_can_switch_language(
     await service.open("staff_pulse")
     person = Person(telegram, language="cy")
     await person.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-    await person.expect("Cyn i chi ddechrau")
+    privacy = await person.expect("Cyn i chi ddechrau")
+    assert "ar ôl 30 diwrnod" in privacy.text and "ar ôl 365 diwrnod" in privacy.text
     consent = await person.expect("Ydych chi'n cytuno")
     await person.press("Rwy'n cytuno", consent)
     contact = await person.expect("Un dewis arall")

@@ -22,6 +22,9 @@ async def test_a_firefighter_completes_the_staff_pulse_from_a_station_link(
     await person.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
     privacy = await person.expect("how your answers are protected")
     assert "at least 5 people" in privacy.text and "Schedule 1 paragraph 8" in privacy.text
+    # How long things are kept, in this deployment's own numbers (the defaults here).
+    assert "deleted after 30 days" in privacy.text
+    assert "deleted after 365 days without using this bot" in privacy.text
     await agree_to_terms(person)
     await person.expect("equality monitoring questions")
     await person.press("Answer them")
