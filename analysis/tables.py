@@ -294,6 +294,16 @@ def _unit_tree(
     return totals, children, roots
 
 
+RespondentTree = tuple[dict[str, int], dict[str, list[str]], list[str]]
+
+
+def _respondent_tree(data: WaveData) -> RespondentTree:
+    """Respondents per unit including everything below it, with the tree's shape."""
+    direct = data.responses.groupby("unit", observed=True).size()
+    direct.index = [str(i) for i in direct.index]
+    return _unit_tree(data, direct)
+
+
 def _subtree_counts(
     data: WaveData, direct: pd.DataFrame, children: dict[str, list[str]], roots: list[str]
 ) -> pd.DataFrame:
@@ -474,8 +484,9 @@ def compute(
         pd.concat(distributions, ignore_index=True) if distributions else pd.DataFrame()
     )
     gaps = _adjust(pd.DataFrame(gap_rows))
-    rates = _response_rates(data, k_unit)
-    comments = _comments(data, scope)
+    tree = _respondent_tree(data)
+    rates = _response_rates(data, tree, k_unit)
+    comments = _comments(data, tree, scope)
     labels = group_labels(data, monitoring_labels)
 
     scope_name = "the whole organisation"
@@ -559,10 +570,8 @@ def _adjust(gaps: pd.DataFrame) -> pd.DataFrame:
     return gaps[columns]
 
 
-def _response_rates(data: WaveData, k: int) -> pd.DataFrame:
-    direct = data.responses.groupby("unit", observed=True).size()
-    direct.index = [str(i) for i in direct.index]
-    totals, children, roots = _unit_tree(data, direct)
+def _response_rates(data: WaveData, tree: RespondentTree, k: int) -> pd.DataFrame:
+    totals, children, roots = tree
     hidden = disclosure.protect_tree(totals, children, roots, k)
     table = data.units.table
     rows = []
@@ -591,7 +600,7 @@ def _response_rates(data: WaveData, k: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _comments(data: WaveData, scope: str | None) -> pd.DataFrame:
+def _comments(data: WaveData, tree: RespondentTree, scope: str | None) -> pd.DataFrame:
     """Free-text comments, redacted, only where the group has at least k_comments people.
 
     A scoped report's comments are a subset of a wider report's, so the two lists can be
@@ -605,9 +614,7 @@ def _comments(data: WaveData, scope: str | None) -> pd.DataFrame:
     empty = pd.DataFrame(columns=["question", "text"])
     if frame.empty:
         return empty
-    direct = responses.groupby("unit", observed=True).size()
-    direct.index = [str(i) for i in direct.index]
-    totals, children, roots = _unit_tree(data, direct)
+    totals, children, roots = tree
     hidden = disclosure.protect_tree(totals, children, roots, data.k_comments)
     if scope is not None:
         if scope in hidden or totals.get(scope, 0) < data.k_comments:

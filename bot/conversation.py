@@ -76,17 +76,17 @@ class Chat:
 
     async def update_person(self, **fields: Any) -> Person:
         """Change what is kept about this person; `profile` and `contact_chat_id` are sealed."""
-        keys = {
-            "profile": self._profile_key(),
-            "contact": sealing.contact_key(self.app.secret),
-        }
-        for purpose, name in (("profile", "profile"), ("contact", "contact_chat_id")):
+        sealed = (
+            ("profile", "profile", self._profile_key),
+            ("contact", "contact_chat_id", lambda: sealing.contact_key(self.app.secret)),
+        )
+        for purpose, name, key in sealed:
             if name in fields:
                 value = fields.pop(name)
                 fields[f"{purpose}_sealed"] = (
                     None
                     if value is None
-                    else sealing.seal(keys[purpose], json.dumps(value).encode(), self._box(purpose))
+                    else sealing.seal(key(), json.dumps(value).encode(), self._box(purpose))
                 )
         self._person = await services.update_person(
             self.app.sessions, self.pseudonym, date.today(), **fields

@@ -18,6 +18,7 @@ from surveys.model import (
     QuestionType,
     Survey,
     SurveyKind,
+    mark_equality_questions,
 )
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
@@ -120,12 +121,11 @@ def _questions_that_validate(
     except ValueError:
         kind = None
     questions: list[Question | None] = []
-    raw_questions = raw.get("questions")
+    raw_questions = mark_equality_questions(raw).get("questions")
     for raw_q in raw_questions if isinstance(raw_questions, list) else []:
         try:
-            data = {**raw_q, "equality": kind == SurveyKind.MONITORING}
-            questions.append(Question.model_validate(data))
-        except (TypeError, ValidationError):
+            questions.append(Question.model_validate(raw_q))
+        except ValidationError:
             questions.append(None)
     return kind, questions
 

@@ -166,6 +166,18 @@ class Thresholds(_Strict):
     comments: int = Field(default=10, ge=MIN_COMMENT_THRESHOLD)
 
 
+def mark_equality_questions(data: Any) -> Any:
+    """Raw survey data with every question of the monitoring survey marked as equality."""
+    if isinstance(data, dict) and data.get("kind") == SurveyKind.MONITORING.value:
+        questions = data.get("questions")
+        if isinstance(questions, list):
+            data = dict(data)
+            data["questions"] = [
+                {**q, "equality": True} if isinstance(q, dict) else q for q in questions
+            ]
+    return data
+
+
 class Survey(_Strict):
     key: Key
     kind: SurveyKind
@@ -178,15 +190,7 @@ class Survey(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _mark_equality_questions(cls, data: Any) -> Any:
-        # Every question of the monitoring survey is an equality question.
-        if isinstance(data, dict) and data.get("kind") == SurveyKind.MONITORING.value:
-            questions = data.get("questions")
-            if isinstance(questions, list):
-                data = dict(data)
-                data["questions"] = [
-                    {**q, "equality": True} if isinstance(q, dict) else q for q in questions
-                ]
-        return data
+        return mark_equality_questions(data)
 
     def question(self, key: str) -> Question:
         for q in self.questions:

@@ -15,12 +15,16 @@ def derive_key(secret: bytes, purpose: bytes) -> bytes:
     return hmac.new(secret, purpose, hashlib.sha256).digest()
 
 
+def per_person(secret: bytes, purpose: bytes, channel: str, user_id: int | str) -> bytes:
+    """HMAC-SHA256 of a channel user id under the key for one purpose."""
+    key = derive_key(secret, purpose)
+    return hmac.new(key, f"{channel}:{user_id}".encode(), hashlib.sha256).digest()
+
+
 def pseudonym(secret: bytes, channel: str, user_id: int | str) -> str:
     """HMAC-SHA256 of a channel user id; without the secret it cannot be reversed or guessed.
 
     A plain hash of a Telegram id could be reversed by hashing every possible id, which is
     why the key is required.
     """
-    key = derive_key(secret, PSEUDONYM_PURPOSE)
-    message = f"{channel}:{user_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return per_person(secret, PSEUDONYM_PURPOSE, channel, user_id).hex()

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from surveys.pseudonym import derive_key
+from surveys.pseudonym import derive_key, per_person
 
 PROFILE_PURPOSE = b"firevoice/profile/v1"
 CONTACT_PURPOSE = b"firevoice/contact/v1"
@@ -38,9 +36,7 @@ class SealError(ValueError):
 
 def profile_key(secret: bytes, channel: str, user_id: int | str) -> bytes:
     """The key for one person's profile; it needs their channel user id."""
-    return hmac.new(
-        derive_key(secret, PROFILE_PURPOSE), f"{channel}:{user_id}".encode(), hashlib.sha256
-    ).digest()
+    return per_person(secret, PROFILE_PURPOSE, channel, user_id)
 
 
 def contact_key(secret: bytes) -> bytes:
