@@ -12,10 +12,14 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # --- run: only the installed package, as an unprivileged user -------------------------
 FROM python:3.11-slim
+# Production by default: the secret key is never created here. It comes from
+# FIREVOICE_SECRET_KEY or from a file mounted outside the data volume (a Docker or
+# Kubernetes secret), so a backup of /data never holds the key that opens it.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    FIREVOICE_ENVIRONMENT=production \
     FIREVOICE_DATABASE_URL=sqlite+aiosqlite:////data/firevoice.db \
-    FIREVOICE_SECRET_KEY_FILE=/data/firevoice.secret
+    FIREVOICE_SECRET_KEY_FILE=/run/secrets/firevoice_secret_key
 RUN useradd --create-home --uid 10001 firevoice \
     && mkdir /data && chown firevoice:firevoice /data
 COPY --from=build /wheels /wheels

@@ -117,6 +117,30 @@ class SkipRedelivered(BaseMiddleware):
         return await handler(event, data)
 
 
+# Loggers that would print row values, SQL parameters or raw updates at DEBUG or INFO:
+# pseudonyms, answers, free text and Telegram ids must never reach a log, whatever
+# FIREVOICE_LOG_LEVEL says.
+QUIET_LOGGERS = (
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "redis",
+    "aiogram.event",
+    "aiogram.dispatcher",
+    "aiogram.webhook",
+    "aiohttp.client",
+    "aiohttp.web",
+)
+
+
+def configure_logging(level: str) -> None:
+    """Log at `level`, but keep the database, Redis and update loggers at WARNING."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def make_bot(app: App) -> Bot:
     if app.settings.bot_token is None:
         raise RuntimeError("no bot token")
@@ -217,11 +241,7 @@ class WebhookOptions:
 
 
 async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
-    logging.basicConfig(
-        level=app.settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # aiogram logs every update at INFO with timings; keep that at WARNING.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    configure_logging(app.settings.log_level)
     bot = make_bot(app)
     backends = make_backends(app)
     dispatcher = make_dispatcher(app, backends)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import stat
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import sqlite_path
 
 ENV_PREFIX = "FIREVOICE_"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./firevoice.db"
@@ -103,6 +107,12 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def sqlite_directory(self) -> Path | None:
+        """The folder holding the SQLite database file, if the database is SQLite."""
+        path = sqlite_path(self.database_url)
+        return path.resolve().parent if path is not None else None
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build Settings, turning validation errors into one message per variable."""
@@ -117,29 +127,80 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
 
 
-def resolve_secret_key(settings: Settings) -> bytes:
-    """The key behind pseudonyms and link signatures.
+KEY_HELP = "create one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+MIN_SECRET_BITS = 90
+MOVING_COST = (
+    "Moving to a new key costs this: close open waves first, or people can answer them a "
+    "second time; stored equality profiles and contact chat ids can no longer be opened "
+    "(people are asked again, and cannot be invited until they next use the bot); survey "
+    "links and QR codes must be made again. Results already collected and published are "
+    "not affected (README, 'Moving to a new secret key')."
+)
 
-    In production it must be set and must not be a placeholder. In development one is
-    created on first use and kept in a file only its owner can read, so pseudonyms stay
-    stable across restarts.
+
+def key_weakness(value: str) -> str | None:
+    """Why a secret key is too weak to use, or None if it is fine.
+
+    Besides length, the key's characters are counted: a value such as one character
+    repeated, or a short pattern repeated, is long but guessable. The estimate (observed
+    character frequencies times length) is generous to random keys: 32 random hex digits
+    score about 120 bits, a token_urlsafe(48) key about 350. A pattern repeated to length
+    is caught by its few distinct three-character runs.
+    """
+    if value.lower() in PLACEHOLDER_SECRETS:
+        return "it is a placeholder"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"it has {len(value)} characters; at least {MIN_SECRET_LENGTH} are needed"
+    counts = Counter(value)
+    entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+    if len(counts) < 8 or entropy * len(value) < MIN_SECRET_BITS:
+        return "it is too regular to be secret: too few different characters"
+    # A short pattern repeated has varied characters but few different three-letter runs.
+    runs = {value[i : i + 3] for i in range(len(value) - 2)}
+    if len(runs) < 0.6 * (len(value) - 2):
+        return "it is too regular to be secret: a repeated pattern"
+    return None
+
+
+def _checked(value: str, origin: str) -> bytes:
+    weakness = key_weakness(value)
+    if weakness is not None:
+        raise SettingsError(
+            f"{origin}: the secret key is too weak ({weakness}). It must be a random value "
+            f"of at least {MIN_SECRET_LENGTH} characters, not a placeholder; {KEY_HELP}. "
+            + MOVING_COST
+        )
+    return value.encode()
+
+
+def resolve_secret_key(settings: Settings) -> bytes:
+    """The key behind pseudonyms, sealed fields and link signatures.
+
+    From FIREVOICE_SECRET_KEY, or else from the key file. In production the file must
+    already exist (for example a mounted secret under /run/secrets) and must not sit beside
+    the SQLite database, where one backup would hold both the data and the key that opens
+    it; nothing is ever created. In development a key is created on first use, in a file
+    only its owner can read, so pseudonyms stay stable across restarts.
     """
     if settings.secret_key is not None:
-        value = settings.secret_key.get_secret_value()
-        if value.lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH:
-            raise SettingsError(
-                f"{ENV_PREFIX}SECRET_KEY: must be a random value of at least "
-                f"{MIN_SECRET_LENGTH} characters, not a placeholder; create one with: "
-                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-            )
-        return value.encode()
-    if settings.environment == "production":
-        raise SettingsError(
-            f"{ENV_PREFIX}SECRET_KEY: required in production (it keys the pseudonyms; losing "
-            "or changing it breaks one-response-per-person for open waves); create one with: "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-        )
+        return _checked(settings.secret_key.get_secret_value(), f"{ENV_PREFIX}SECRET_KEY")
     path = settings.secret_key_file
+    if settings.environment == "production":
+        if not path.exists():
+            raise SettingsError(
+                f"{ENV_PREFIX}SECRET_KEY: no secret key. In production set "
+                f"{ENV_PREFIX}SECRET_KEY, or mount the key as a file outside the data volume "
+                f"and point {ENV_PREFIX}SECRET_KEY_FILE at it (now {path}, which does not "
+                f"exist); {KEY_HELP}. Keep it out of the database's backups."
+            )
+        database_dir = settings.sqlite_directory
+        if database_dir is not None and path.resolve().parent == database_dir:
+            raise SettingsError(
+                f"{ENV_PREFIX}SECRET_KEY_FILE: {path} is in the same folder as the SQLite "
+                "database, so one backup of that folder would hold both the data and the "
+                "key that opens it. Mount the key elsewhere (for example /run/secrets/) or "
+                f"set {ENV_PREFIX}SECRET_KEY"
+            )
     if path.exists():
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
@@ -147,10 +208,11 @@ def resolve_secret_key(settings: Settings) -> bytes:
                 f"{ENV_PREFIX}SECRET_KEY_FILE: {path} can be read by other users "
                 f"(mode {mode:o}); run: chmod 600 {path}"
             )
-        value = path.read_text(encoding="utf-8").strip()
-        if len(value) < MIN_SECRET_LENGTH:
-            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY_FILE: {path} does not hold a usable key")
-        return value.encode()
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{ENV_PREFIX}SECRET_KEY_FILE: cannot read {path}: {exc}") from None
+        return _checked(value, f"{ENV_PREFIX}SECRET_KEY_FILE ({path})")
     value = secrets.token_urlsafe(48)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Create with owner-only permissions from the start rather than chmod afterwards.
