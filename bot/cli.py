@@ -104,6 +104,12 @@ def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = N
         fail(f"database error on {_safe_url(settings.database_url)}: {_first_line(exc)}")
 
 
+def _monitoring(application: App) -> Any:
+    """The equality monitoring survey, if the catalog has one."""
+    catalog = application.catalog
+    return catalog.get(MONITORING_SURVEY_KEY) if MONITORING_SURVEY_KEY in catalog else None
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -268,6 +274,11 @@ def org_import(file: Path) -> None:
 
     result = _with_app(work)
     typer.echo(f"{file}: {result.created} unit(s) created, {result.updated} updated")
+    if result.open_waves:
+        typer.echo(
+            f"note: {result.open_waves} open wave(s) keep the organisation they opened with "
+            "(units, parents, headcounts); these changes apply to waves opened from now on"
+        )
 
 
 @org_app.command("list")
@@ -330,6 +341,7 @@ def wave_open(
             label=label,
             unit_codes=unit or (),
             closes_on=closes_on,
+            monitoring=_monitoring(application),
         )
 
     wave = _with_app(work)
@@ -562,6 +574,7 @@ def demo(
                 survey,
                 today=opened,
                 label=f"Pulse {opened:%B %Y} (synthetic)",
+                monitoring=monitoring,
             )
             generated = synthetic.generate(survey, per_wave, seed=7, wave_index=index)
             await bulk.insert_responses(

@@ -80,6 +80,10 @@ class Wave(Base):
     # The normalised survey definition as it was when the wave opened, so later edits
     # to the YAML file cannot change what stored answers mean.
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The equality monitoring survey as it was when the wave opened: its categories and
+    # labels are the groups of the wave's breakdowns. None for waves opened before it was
+    # frozen (they use the monitoring survey current when first released).
+    monitoring_definition: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
@@ -100,6 +104,30 @@ class WaveUnit(Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("units.id", ondelete="RESTRICT"), primary_key=True
     )
+
+
+class WaveOrgUnit(Base):
+    """The organisation as it was when a wave opened: its audience and their ancestors.
+
+    Results are grouped by this copy, not by the live tree, so re-parenting a unit,
+    renaming it or changing a headcount affects only waves opened afterwards.
+    """
+
+    __tablename__ = "wave_org_units"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("units.id", ondelete="RESTRICT"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    headcount: Mapped[int | None] = mapped_column(Integer)
+    # False for an ancestor that is outside the audience (kept so levels still resolve).
+    in_audience: Mapped[bool] = mapped_column(default=True)
 
 
 class Participation(Base):

@@ -14,13 +14,29 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer as AnswerRow
-from storage.models import ConversationState, Participation, Person, Response, Unit, Wave
+from storage.models import (
+    ConversationState,
+    Participation,
+    Person,
+    Response,
+    Unit,
+    Wave,
+    WaveOrgUnit,
+)
 from storage.uow import AlreadyParticipated, UnitOfWork
 from surveys.engine import Answer
 from surveys.equality import Snapshot
 from surveys.importing import parse_responses_csv
 from surveys.model import QuestionType, Survey, SurveyKind
-from surveys.organisation import ExistingUnit, OrgImportError, UnitKind, check_tree, parse_org_csv
+from surveys.organisation import (
+    ExistingUnit,
+    OrgImportError,
+    OrgUnit,
+    UnitKind,
+    audience_tree,
+    check_tree,
+    parse_org_csv,
+)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -36,6 +52,8 @@ class ServiceError(Exception):
 class OrgImportResult:
     created: int
     updated: int
+    # Open waves keep the organisation they opened with; the change applies to later ones.
+    open_waves: int = 0
 
 
 async def import_org(sessions: Sessions, csv_text: str) -> OrgImportResult:
@@ -71,8 +89,9 @@ async def import_org(sessions: Sessions, csv_text: str) -> OrgImportResult:
         for row in rows:
             parent = by_code[row.parent_code] if row.parent_code else None
             by_code[row.code].parent_id = parent.id if parent else None
+        open_count = len([w for w in await uow.waves.all() if w.status == "open"])
         await uow.commit()
-    return OrgImportResult(created, updated)
+    return OrgImportResult(created, updated, open_count)
 
 
 def _parent_code(unit: Unit, by_code: Mapping[str, Unit]) -> str | None:
@@ -95,8 +114,10 @@ async def open_wave(
     label: str | None = None,
     unit_codes: Sequence[str] = (),
     closes_on: date | None = None,
+    monitoring: Survey | None = None,
 ) -> Wave:
-    """Open a wave, freezing the survey definition and its disclosure thresholds."""
+    """Open a wave, freezing the survey definition, its disclosure thresholds, the
+    organisation (units, parents, headcounts) and the equality monitoring categories."""
     if closes_on is not None and closes_on < today:
         raise ServiceError(f"the closing date {closes_on.isoformat()} is in the past")
     if survey.kind == SurveyKind.MONITORING:
@@ -119,6 +140,30 @@ async def open_wave(
             audience = [by_code[c].id for c in unit_codes]
         else:
             audience = [u.id for u in units if u.parent_id is None]
+        code_of = {u.id: u.code for u in units}
+        id_of = {u.code: u.id for u in units}
+        live = [
+            OrgUnit(
+                u.code,
+                u.name,
+                u.kind,
+                code_of.get(u.parent_id) if u.parent_id else None,
+                u.headcount,
+            )
+            for u in units
+        ]
+        frozen = [
+            WaveOrgUnit(
+                unit_id=id_of[u.code],
+                code=u.code,
+                name=u.name,
+                kind=u.kind,
+                parent_code=u.parent_code,
+                headcount=u.headcount,
+                in_audience=u.in_audience,
+            )
+            for u in audience_tree(live, [code_of[a] for a in audience])
+        ]
         wave = Wave(
             survey_key=survey.key,
             label=label or f"{survey.key} {today.isoformat()}",
@@ -129,8 +174,9 @@ async def open_wave(
             k_characteristic=survey.thresholds.characteristic,
             k_comments=survey.thresholds.comments,
             definition=survey.model_dump(mode="json"),
+            monitoring_definition=monitoring.model_dump(mode="json") if monitoring else None,
         )
-        await uow.waves.add(wave, audience)
+        await uow.waves.add(wave, audience, frozen)
         await uow.commit()
         return wave
 
@@ -288,9 +334,9 @@ async def import_responses(
                 "Open a new wave for these answers ('firevoice wave open')"
             )
         survey = wave_survey(wave)
-        units = {u.id: u for u in await uow.units.all()}
-        allowed = await uow.units.descendants(await uow.waves.audience(wave.id))
-        by_code = {units[u].code: units[u] for u in allowed}
+        # The organisation as the wave opened with it: units added or moved since belong
+        # to later waves.
+        by_code = {u.code: u for u in await uow.waves.org(wave.id) if u.in_audience}
         latest = min(today, wave.closes_on) if wave.closes_on else today
         if wave.closed_on:
             latest = min(latest, wave.closed_on)
@@ -299,7 +345,7 @@ async def import_responses(
             response, rows = new_response(
                 survey,
                 wave.id,
-                by_code[row.unit_code].id,
+                by_code[row.unit_code].unit_id,
                 row.submitted_on,
                 "import",
                 row.answers,
@@ -337,9 +383,9 @@ async def submit_response(
         wave = await uow.session.scalar(select(Wave).where(Wave.id == wave_id).with_for_update())
         if wave is None or wave.status != "open" or past_closing(wave, today):
             return SubmitOutcome.WAVE_CLOSED
-        unit = await uow.units.by_code(unit_code)
+        unit = await uow.waves.org_unit(wave.id, unit_code)
         if unit is None:
-            raise ServiceError(f"unknown unit {unit_code!r}")
+            raise ServiceError(f"unit {unit_code!r} is not in wave {wave.id}'s audience")
         # The people table first (it is locked there), then participations: the same
         # order as an erasure, so the two cannot deadlock.
         await uow.people.rewrite_all()
@@ -348,7 +394,7 @@ async def submit_response(
         except AlreadyParticipated:
             return SubmitOutcome.ALREADY_ANSWERED
         response, rows = new_response(
-            wave_survey(wave), wave.id, unit.id, today, channel, answers, snapshot
+            wave_survey(wave), wave.id, unit.unit_id, today, channel, answers, snapshot
         )
         uow.responses.add(response, rows)
         await uow.commit()
@@ -419,31 +465,20 @@ class UnitInfo:
 
 
 async def wave_units(sessions: Sessions, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
-    """The wave's audience roots and every unit in its audience, for choosing a unit."""
+    """The wave's audience roots and every unit in its audience, as the wave opened."""
     async with UnitOfWork(sessions) as uow:
-        units = {u.id: u for u in await uow.units.all()}
-        roots = await uow.waves.audience(wave_id)
-        allowed = await uow.units.descendants(roots)
-    children: dict[uuid.UUID, list[str]] = {}
-    for unit in sorted(units.values(), key=lambda u: u.name.lower()):
-        if unit.parent_id is not None and unit.id in allowed:
-            children.setdefault(unit.parent_id, []).append(unit.code)
-    code_of = {u.id: u.code for u in units.values()}
+        org = [u for u in await uow.waves.org(wave_id) if u.in_audience]
+    codes = {u.code for u in org}
+    children: dict[str, list[str]] = {}
+    for unit in sorted(org, key=lambda u: u.name.lower()):
+        if unit.parent_code in codes:
+            children.setdefault(str(unit.parent_code), []).append(unit.code)
     info = {
-        units[i].code: UnitInfo(
-            units[i].code,
-            units[i].name,
-            units[i].kind,
-            _lookup(code_of, units[i].parent_id),
-            tuple(children.get(i, [])),
-        )
-        for i in allowed
+        u.code: UnitInfo(u.code, u.name, u.kind, u.parent_code, tuple(children.get(u.code, [])))
+        for u in org
     }
-    return sorted((units[r].code for r in roots), key=lambda c: info[c].name.lower()), info
-
-
-def _lookup(codes: Mapping[uuid.UUID, str], unit_id: uuid.UUID | None) -> str | None:
-    return codes.get(unit_id) if unit_id is not None else None
+    roots = [u.code for u in org if u.parent_code not in codes]
+    return sorted(roots, key=lambda c: info[c].name.lower()), info
 
 
 async def open_waves(sessions: Sessions, *, today: date) -> list[Wave]:

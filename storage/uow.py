@@ -9,7 +9,16 @@ from types import TracebackType
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Answer, Participation, Person, Response, Unit, Wave, WaveUnit
+from storage.models import (
+    Answer,
+    Participation,
+    Person,
+    Response,
+    Unit,
+    Wave,
+    WaveOrgUnit,
+    WaveUnit,
+)
 
 
 class UnitRepository:
@@ -57,10 +66,31 @@ class WaveRepository:
         query = select(Wave).where(Wave.survey_key == survey_key, Wave.status == "open")
         return (await self.session.scalars(query.order_by(Wave.id))).all()
 
-    async def add(self, wave: Wave, audience: Iterable[uuid.UUID]) -> None:
+    async def add(
+        self, wave: Wave, audience: Iterable[uuid.UUID], org: Iterable[WaveOrgUnit]
+    ) -> None:
         self.session.add(wave)
         await self.session.flush()
         self.session.add_all(WaveUnit(wave_id=wave.id, unit_id=u) for u in audience)
+        for unit in org:
+            unit.wave_id = wave.id
+            self.session.add(unit)
+
+    async def org(self, wave_id: int) -> list[WaveOrgUnit]:
+        """The organisation as it was when the wave opened (audience and ancestors)."""
+        query = select(WaveOrgUnit).where(WaveOrgUnit.wave_id == wave_id)
+        return list((await self.session.scalars(query.order_by(WaveOrgUnit.code))).all())
+
+    async def org_unit(self, wave_id: int, code: str) -> WaveOrgUnit | None:
+        """A unit of the wave's audience by code, or None."""
+        unit: WaveOrgUnit | None = await self.session.scalar(
+            select(WaveOrgUnit).where(
+                WaveOrgUnit.wave_id == wave_id,
+                WaveOrgUnit.code == code,
+                WaveOrgUnit.in_audience.is_(True),
+            )
+        )
+        return unit
 
     async def audience(self, wave_id: int) -> list[uuid.UUID]:
         query = select(WaveUnit.unit_id).where(WaveUnit.wave_id == wave_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -243,3 +243,45 @@ def check_tree(rows: list[UnitRow], existing: Mapping[str, ExistingUnit]) -> lis
             seen.append(current)
             current = merged[current].parent_code
     return problems
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    """A unit as a wave sees it: the organisation is copied when the wave opens."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    headcount: int | None
+    in_audience: bool = True
+
+
+def audience_tree(units: Sequence[OrgUnit], roots: Sequence[str]) -> list[OrgUnit]:
+    """The units a wave opened for `roots` keeps: the roots, everything below them, and
+    their ancestors (outside the audience, without headcount, so that levels such as
+    area and service still resolve and no response rate is claimed for them).
+    """
+    by_code = {u.code: u for u in units}
+    children: dict[str, list[str]] = {}
+    for unit in units:
+        if unit.parent_code is not None:
+            children.setdefault(unit.parent_code, []).append(unit.code)
+    inside: set[str] = set()
+    stack = [r for r in roots if r in by_code]
+    while stack:
+        code = stack.pop()
+        if code not in inside:
+            inside.add(code)
+            stack.extend(children.get(code, []))
+    ancestors: set[str] = set()
+    for root in roots:
+        parent = by_code[root].parent_code if root in by_code else None
+        while parent is not None and parent not in inside and parent not in ancestors:
+            ancestors.add(parent)
+            parent = by_code[parent].parent_code if parent in by_code else None
+    return [
+        u if u.code in inside else replace(u, headcount=None, in_audience=False)
+        for u in units
+        if u.code in inside or u.code in ancestors
+    ]
