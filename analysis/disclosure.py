@@ -42,6 +42,24 @@ def protect_partition(
     return out
 
 
+def no_lone_hidden(counts: Sequence[int], hidden: set[int], *, unpublished: int = 0) -> set[int]:
+    """Make sure a hidden group with people in it is never the only unknown of a total.
+
+    protect_partition keeps what subtraction recovers at k or more, but a lone hidden
+    group that is large enough is still recovered exactly, and a recovered group gives no
+    cover in the other totals it belongs to (its answers, too, are then known, which can
+    single out a small group beside it elsewhere). So where one hidden group with people
+    in it is all that is unknown of a total, the smallest visible group is hidden too.
+    """
+    unknown = [i for i in hidden if counts[i] > 0]
+    if len(unknown) != 1 or unpublished > 0:
+        return hidden
+    candidates = [i for i, n in enumerate(counts) if i not in hidden and n > 0]
+    if not candidates:
+        return hidden
+    return hidden | {min(candidates, key=lambda i: (counts[i], i))}
+
+
 def protect_tree(
     counts: Mapping[str, int],
     children: Mapping[str, Sequence[str]],

@@ -75,6 +75,29 @@ def organisation_csv() -> str:
     return "\n".join(lines) + "\n"
 
 
+def scaled_organisation_csv(stations: int, *, per_area: int = 10, watches: int = 4) -> str:
+    """A synthetic service of `stations` wholetime stations with `watches` watches each,
+    in areas of `per_area` stations, plus Fire Control (for benchmarks and tests)."""
+    lines = ["code,name,kind,parent_code,headcount"]
+    area_count = max(1, -(-stations // per_area))
+    station_headcount, watch_headcount = 16 * watches, 16
+    total = stations * station_headcount + 40
+    lines.append(f"{SERVICE_CODE},Synthetica Fire and Rescue Service (synthetic),service,,{total}")
+    for a in range(area_count):
+        inside = range(a * per_area, min(stations, (a + 1) * per_area))
+        area = f"SYN-A{a + 1:02d}"
+        lines.append(f"{area},Area {a + 1},area,{SERVICE_CODE},{len(inside) * station_headcount}")
+        for s in inside:
+            code = f"S{s + 1:03d}"
+            lines.append(f"{code},Station {s + 1},station,{area},{station_headcount}")
+            for w in WATCHES[:watches]:
+                lines.append(
+                    f"{code}-{w[0]},Station {s + 1} {w} Watch,watch,{code},{watch_headcount}"
+                )
+    lines.append(f"SYN-CTRL,Fire Control,department,{SERVICE_CODE},40")
+    return "\n".join(lines) + "\n"
+
+
 def _units(org_csv: str) -> pd.DataFrame:
     import io
 

@@ -1,0 +1,915 @@
+"""The disclosure audit: what an attacker can work out from everything a wave publishes.
+
+The attacker's model is the one of the statistical disclosure control literature (Cox
+1980; Fischetti and Salazar-González 2000; the "audit" of tau-Argus and sdcTable's
+attack()). The unknowns are the base counts of the linked blocks (analysis/linked.py): how
+many respondents, and how many of them gave each answer, in every base cell. Every
+published number is one linear equation over them; counts are whole numbers and never
+negative; a question's n is at most its group's respondents (equal to it for a question
+everyone answers); a unit's respondents are at most its published headcount. For each
+hidden cell, linear programs (HiGHS) find the smallest and largest value the attacker can
+prove. Bounds are rounded inwards, since counts are whole; where the linear program's
+optimum is not a whole-number point the integer program is solved instead, so the bounds
+are exactly what an attacker who knows counts are whole can prove.
+
+A hidden cell *fails* when:
+* its range proves the group exists and is smaller than its threshold (low >= 1 and
+  high <= k - 1); a range that still reaches 0 or k protects it;
+* or, once the range proves the group is not empty, one of its answer counts is pinned
+  to a single value above zero;
+* or everyone in it is shown to have given the same answer.
+
+Blocks are audited in *components*: blocks that share a hidden cell are solved together
+(the shared cell is one unknown in both), blocks linked only through published cells
+are independent and solved apart. Anything that does not solve fails closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+
+from analysis.linked import Counts, QuestionCounts, Structure
+from surveys.model import QuestionType
+
+log = logging.getLogger("firevoice.audit")
+
+TOLERANCE = 1e-6
+MILP_SECONDS = 20.0
+# Programs up to this many unknowns have fractional optima settled by integer programs;
+# above it the linear bound, rounded inwards, is used (docs/privacy.md, the audit).
+INTEGER_COLUMNS = 4000
+POOL_SIZE = 48
+RESPONDENTS = ""  # the pattern key of the respondent counts; questions use their key
+
+
+Tag = tuple[str, int]  # (pattern, cell): a published figure, as a row of a program
+
+
+@dataclass(frozen=True)
+class Failure:
+    cell: int
+    pattern: str  # RESPONDENTS, or the question key whose answers fail
+    reason: str
+    # The published figures the failing bound rests on (rows with a non-zero dual): hiding
+    # one of them breaks this proof.
+    binding: tuple[Tag, ...] = ()
+
+
+@dataclass
+class AuditStats:
+    cells_checked: int = 0
+    programs: int = 0
+    integer_programs: int = 0
+    components: int = 0
+    seconds: float = 0.0
+
+
+class Hidden:
+    """Which cells are hidden: the respondent pattern and one pattern per question.
+
+    A question's pattern always includes the respondent pattern: a group hidden in the
+    response-rate table is hidden for every question, so no question's n can give it away.
+    """
+
+    def __init__(self, cells: int, questions: Iterable[str]):
+        self.respondents = np.zeros(cells, dtype=bool)
+        self.questions = {key: np.zeros(cells, dtype=bool) for key in questions}
+
+    def pattern(self, key: str) -> np.ndarray:
+        if key == RESPONDENTS:
+            return self.respondents
+        return self.questions[key] | self.respondents
+
+    def hide(self, key: str, cell: int) -> bool:
+        target = self.respondents if key == RESPONDENTS else self.questions[key]
+        if target[cell]:
+            return False
+        target[cell] = True
+        return True
+
+    def any_hidden(self) -> np.ndarray:
+        out = self.respondents.copy()
+        for mask in self.questions.values():
+            out |= mask
+        return out
+
+
+# --- the solver -----------------------------------------------------------------------------
+
+_made_one = False
+
+
+def _new_highs() -> Any:
+    """A HiGHS instance with all output off.
+
+    HiGHS prints a banner to standard output when a process makes its first solver,
+    before any option can turn output off; the CLI's own output must stay clean.
+    """
+    global _made_one
+    if _made_one:
+        solver = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                solver = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _made_one = True
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+class Program:
+    """Linear constraints over non-negative counts, asked for bounds of sums of them."""
+
+    def __init__(self, columns: int):
+        self.columns = columns
+        self.lengths: list[np.ndarray] = []
+        self.indices: list[np.ndarray] = []
+        self.values: list[np.ndarray] = []
+        self.lower: list[np.ndarray] = []
+        self.upper: list[np.ndarray] = []
+        self.tags: list[Tag | None] = []
+        self.binding: set[Tag] = set()
+        self._solver: Any = None
+        self._milp: Any = None
+        self._cost_columns = np.empty(0, dtype=np.int32)
+        self.pool: list[np.ndarray] = []
+
+    def rows(
+        self,
+        columns: np.ndarray,
+        coefficients: np.ndarray,
+        low: float,
+        high: float,
+        tag: Tag | None = None,
+    ) -> None:
+        """One row per line of `columns` (a 2-D array), all with the same coefficients;
+        `tag` names the published figure the rows state."""
+        count, width = columns.shape
+        if count == 0 or width == 0:
+            return
+        self.tags.extend([tag] * count)
+        self.lengths.append(np.full(count, width, dtype=np.int64))
+        self.indices.append(columns.reshape(-1).astype(np.int32))
+        self.values.append(np.tile(np.asarray(coefficients, dtype=float), count))
+        self.lower.append(np.full(count, low))
+        self.upper.append(np.full(count, high))
+
+    def row(
+        self,
+        columns: np.ndarray,
+        coefficients: np.ndarray,
+        low: float,
+        high: float,
+        tag: Tag | None = None,
+    ) -> None:
+        self.rows(columns.reshape(1, -1), coefficients, low, high, tag)
+
+    def equal(self, columns: np.ndarray, value: float, tag: Tag | None = None) -> None:
+        self.row(columns, np.ones(len(columns)), value, value, tag)
+
+    def at_most(self, columns: np.ndarray, value: float) -> None:
+        self.row(columns, np.ones(len(columns)), -math.inf, value)
+
+    def difference(self, plus: np.ndarray, minus: np.ndarray, low: float, high: float) -> None:
+        """sum(plus) - sum(minus) within [low, high]."""
+        self.row(
+            np.concatenate([plus, minus]),
+            np.concatenate([np.ones(len(plus)), -np.ones(len(minus))]),
+            low,
+            high,
+        )
+
+    def _build(self) -> Any:
+        solver = _new_highs()
+        lengths = np.concatenate(self.lengths) if self.lengths else np.empty(0, np.int64)
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.columns
+        lp.num_row_ = len(lengths)
+        lp.col_cost_ = np.zeros(self.columns)
+        lp.col_lower_ = np.zeros(self.columns)
+        lp.col_upper_ = np.full(self.columns, highspy.kHighsInf)
+        lower = np.concatenate(self.lower) if self.lower else np.empty(0)
+        upper = np.concatenate(self.upper) if self.upper else np.empty(0)
+        lp.row_lower_ = np.where(np.isinf(lower), -highspy.kHighsInf, lower)
+        lp.row_upper_ = np.where(np.isinf(upper), highspy.kHighsInf, upper)
+        matrix = lp.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_ = self.columns
+        matrix.num_row_ = len(lengths)
+        matrix.start_ = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        matrix.index_ = (
+            np.concatenate(self.indices) if self.indices else np.empty(0, dtype=np.int32)
+        )
+        matrix.value_ = np.concatenate(self.values) if self.values else np.empty(0)
+        solver.passModel(lp)
+        return solver
+
+    def _linear_solver(self) -> Any:
+        """The solver for linear questions, warmed up: the first solve (with presolve)
+        finds a basis; later ones change only the objective, and the primal simplex
+        starts from the last optimal basis, which is still feasible, so each takes tens of
+        iterations instead of thousands (presolve would throw the basis away)."""
+        solver = self._build()
+        solver.run()
+        solver.setOptionValue("presolve", "off")
+        solver.setOptionValue("simplex_strategy", 4)  # primal
+        return solver
+
+    def extreme(
+        self,
+        columns: np.ndarray,
+        coefficients: np.ndarray,
+        maximise: bool,
+        stats: AuditStats,
+        decides: int | None = None,
+        exact: bool = True,
+    ) -> float | None:
+        """min or max of coefficients . columns over whole-number solutions (None if it did
+        not solve).
+
+        The linear program's optimum bounds the integer one and is returned when it is
+        attained at a whole-number point, or when `decides` is given and the bound already
+        settles the question asked (min >= decides, or max <= decides). Otherwise an
+        attacker who knows counts are whole may do better, and the integer question is
+        asked: with `decides`, only whether a whole-number point on the other side exists
+        (a feasibility question, quick to answer); without it, the integer optimum. With
+        `exact` false a fractional optimum gives None: the call only looks for a
+        whole-number point for the pool.
+        """
+        solver = self._prepare()
+        sign = -1.0 if maximise else 1.0
+        unique, inverse = np.unique(columns.astype(np.int32), return_inverse=True)
+        weights = np.bincount(inverse, weights=np.asarray(coefficients, float))
+        self._cost_columns = unique.astype(np.int32)
+        solver.changeColsCost(len(unique), self._cost_columns, sign * weights)
+        stats.programs += 1
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        value = sign * solver.getInfo().objective_function_value
+        result = solver.getSolution()
+        solution = np.asarray(result.col_value)
+        duals = np.asarray(result.row_dual) if result.dual_valid else np.empty(0)
+        self.binding = {
+            tag
+            for tag in (self.tags[i] for i in np.flatnonzero(np.abs(duals) > TOLERANCE))
+            if tag is not None
+        }
+        if np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
+            self._remember(np.round(solution))
+            return float(value)
+        if not exact:
+            return None
+        if decides is None:
+            raise ValueError("a fractional optimum needs the question it is to decide")
+        if maximise and math.floor(value + TOLERANCE) <= decides:
+            return float(value)
+        if not maximise and math.ceil(value - TOLERANCE) >= decides:
+            return float(value)
+        if self.columns > INTEGER_COLUMNS:
+            # Too large to settle with an integer program in the time a release allows:
+            # the linear bound, rounded inwards, is the answer (docs/privacy.md).
+            return float(value)
+        # Is there a whole-number point past `decides`?
+        target = (decides + 1, highspy.kHighsInf) if maximise else (-highspy.kHighsInf, decides - 1)
+        point = self._integer_point(unique, weights, target, stats)
+        if point is False:
+            return None
+        if point is None:
+            return float(decides)
+        return float(point)
+
+    def _prepare(self) -> Any:
+        if self._solver is None:
+            self._solver = self._linear_solver()
+        if len(self._cost_columns):
+            self._solver.changeColsCost(
+                len(self._cost_columns), self._cost_columns, np.zeros(len(self._cost_columns))
+            )
+            self._cost_columns = np.empty(0, dtype=np.int32)
+        return self._solver
+
+    def _integer_solver(self) -> Any:
+        """A second solver for integer questions: an integer solve would throw away the
+        linear one's basis, which every later linear solve starts from."""
+        if self._milp is None:
+            self._milp = self._build()
+            everything = np.arange(self.columns, dtype=np.int32)
+            self._milp.changeColsIntegrality(
+                self.columns,
+                everything,
+                np.full(self.columns, highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+            )
+            self._milp.setOptionValue("time_limit", MILP_SECONDS)
+        return self._milp
+
+    def _integer_point(
+        self,
+        columns: np.ndarray,
+        weights: np.ndarray,
+        bounds: tuple[float, float],
+        stats: AuditStats,
+    ) -> float | None | bool:
+        """A whole-number point with weights . columns within bounds: its value, None if
+        there is none, False if that could not be settled."""
+        stats.integer_programs += 1
+        solver = self._integer_solver()
+        row = solver.getNumRow()
+        solver.addRow(bounds[0], bounds[1], len(columns), columns.astype(np.int32), weights)
+        solver.setOptionValue("mip_max_improving_sols", 1)
+        try:
+            solver.run()
+            status = solver.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return None
+            feasible = highspy.SolutionStatus.kSolutionStatusFeasible.value
+            if solver.getInfo().primal_solution_status != feasible:
+                return False
+            solution = np.round(np.asarray(solver.getSolution().col_value))
+            self._remember(solution)
+            return float(weights @ solution[columns])
+        finally:
+            solver.setOptionValue("mip_max_improving_sols", highspy.kHighsIInf)
+            solver.deleteRows(1, np.array([row], dtype=np.int32))
+
+    def _remember(self, solution: np.ndarray) -> None:
+        self.pool.append(solution)
+        if len(self.pool) > POOL_SIZE:
+            self.pool.pop(0)
+
+    def seen(self, columns: np.ndarray) -> np.ndarray:
+        """The sum of `columns` in every whole-number solution found so far: each is a
+        point the attacker cannot rule out, so it certifies part of a range for free."""
+        if not self.pool:
+            return np.empty(0)
+        return np.array([solution[columns].sum() for solution in self.pool])
+
+    def low(
+        self, columns: np.ndarray, stats: AuditStats, decides: float | None = None
+    ) -> int | None:
+        value = self.extreme(columns, np.ones(len(columns)), False, stats, decides)
+        return None if value is None else math.ceil(value - TOLERANCE)
+
+    def high(
+        self, columns: np.ndarray, stats: AuditStats, decides: float | None = None
+    ) -> int | None:
+        value = self.extreme(columns, np.ones(len(columns)), True, stats, decides)
+        return None if value is None else math.floor(value + TOLERANCE)
+
+    def high_difference(
+        self, plus: np.ndarray, minus: np.ndarray, stats: AuditStats, decides: float | None = None
+    ) -> int | None:
+        """max of sum(plus) - sum(minus)."""
+        value = self.extreme(
+            np.concatenate([plus, minus]),
+            np.concatenate([np.ones(len(plus)), -np.ones(len(minus))]),
+            True,
+            stats,
+            decides,
+        )
+        return None if value is None else math.floor(value + TOLERANCE)
+
+
+# --- components -------------------------------------------------------------------------------
+
+
+def components(structure: Structure, hidden: Hidden) -> list[list[int]]:
+    """Groups of blocks that share a hidden cell (in any pattern), found by union-find."""
+    parent = list(range(len(structure.blocks)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    anywhere = hidden.any_hidden()
+    for cell in structure.cells:
+        if len(cell.blocks) > 1 and anywhere[cell.id]:
+            first = find(cell.blocks[0])
+            for other in cell.blocks[1:]:
+                parent[find(other)] = first
+    groups: dict[int, list[int]] = {}
+    for block in range(len(structure.blocks)):
+        groups.setdefault(find(block), []).append(block)
+    return list(groups.values())
+
+
+@dataclass
+class Layout:
+    """Where each block's unknowns sit among a program's columns."""
+
+    respondents: dict[int, int] = field(default_factory=dict)  # block -> first column
+    answering: dict[str, dict[int, int]] = field(default_factory=dict)  # question -> block -> col
+    answers: dict[int, int] = field(default_factory=dict)  # block -> first column (v * O + o)
+    columns: int = 0
+
+    def take(self, size: int) -> int:
+        start = self.columns
+        self.columns += size
+        return start
+
+
+class ComponentModel:
+    """The attacker's program for one component: respondents, every optional question's n,
+    and (for one question) its answer counts."""
+
+    def __init__(
+        self,
+        structure: Structure,
+        counts: Counts,
+        values: np.ndarray,
+        hidden: Hidden,
+        blocks: Sequence[int],
+        question: QuestionCounts | None,
+    ):
+        self.structure = structure
+        self.blocks = list(blocks)
+        self.question = question
+        self.layout = Layout()
+        here = set(self.blocks)
+        # The cells with a sum in this component, and in which of its blocks.
+        self.where: dict[int, list[int]] = {}
+        for cell in structure.cells:
+            inside = [b for b in cell.blocks if b in here]
+            if inside:
+                self.where[cell.id] = inside
+        sizes = {b: structure.blocks[b].size for b in self.blocks}
+        optional = [q for q in counts.questions if not q.always]
+        for b in self.blocks:
+            self.layout.respondents[b] = self.layout.take(sizes[b])
+        for q in optional:
+            key = q.question.key
+            self.layout.answering[key] = {b: self.layout.take(sizes[b]) for b in self.blocks}
+        if question is not None:
+            width = len(question.options)
+            for b in self.blocks:
+                self.layout.answers[b] = self.layout.take(sizes[b] * width)
+        self.program = Program(self.layout.columns)
+
+        def respondents(cell: int, block: int) -> np.ndarray:
+            return self.respondent_columns(cell, block)
+
+        self._publish(hidden.pattern(RESPONDENTS), values, respondents, RESPONDENTS)
+        for cell, inside in self.where.items():
+            headcount = structure.cells[cell].headcount
+            if hidden.respondents[cell] and headcount is not None and values[cell] <= headcount:
+                for b in inside:
+                    self.program.at_most(self.respondent_columns(cell, b), headcount)
+        # Each optional question's n: at most the respondents, published where shown.
+        for q in optional:
+            key = q.question.key
+            for b in self.blocks:
+                base = np.arange(sizes[b])
+                self.program.rows(
+                    np.stack(
+                        [self.layout.answering[key][b] + base, self.layout.respondents[b] + base], 1
+                    ),
+                    np.array([1.0, -1.0]),
+                    -math.inf,
+                    0.0,
+                )
+
+            def answering(cell: int, block: int, key: str = key) -> np.ndarray:
+                return self.answering_columns(key, cell, block)
+
+            self._publish(hidden.pattern(key), _question_values(structure, q), answering, key)
+        if question is not None:
+            self._answers(question, hidden.pattern(question.question.key), sizes)
+
+    def _publish(self, pattern: np.ndarray, published: np.ndarray, columns: Any, key: str) -> None:
+        """Shown cells are equations; a hidden cell is one unknown in all its blocks."""
+        for cell, inside in self.where.items():
+            if pattern[cell]:
+                first = columns(cell, inside[0])
+                for other in inside[1:]:
+                    self.program.difference(first, columns(cell, other), 0.0, 0.0)
+            else:
+                for b in inside:
+                    self.program.equal(columns(cell, b), float(published[cell]), (key, cell))
+
+    def respondent_columns(self, cell: int, block: int) -> np.ndarray:
+        return self.layout.respondents[block] + self.structure.blocks[block].members[cell]
+
+    def answering_columns(self, key: str, cell: int, block: int) -> np.ndarray:
+        if key in self.layout.answering:
+            return self.layout.answering[key][block] + self.structure.blocks[block].members[cell]
+        return self.respondent_columns(cell, block)
+
+    def answer_columns(self, cell: int, block: int, option: int) -> np.ndarray:
+        assert self.question is not None
+        width = len(self.question.options)
+        members = self.structure.blocks[block].members[cell]
+        return self.layout.answers[block] + members * width + option
+
+    def _answers(self, q: QuestionCounts, pattern: np.ndarray, sizes: dict[int, int]) -> None:
+        program = self.program
+        width = len(q.options)
+        key = q.question.key
+        multi = q.question.type == QuestionType.MULTIPLE_CHOICE
+        for b in self.blocks:
+            base = np.arange(sizes[b])
+            people = (
+                self.layout.answering[key][b]
+                if key in self.layout.answering
+                else self.layout.respondents[b]
+            ) + base
+            options = self.layout.answers[b] + base[:, None] * width + np.arange(width)[None, :]
+            if multi:
+                # Each option chosen by at most the people answering; each of them chose one.
+                for o in range(width):
+                    program.rows(
+                        np.stack([options[:, o], people], 1), np.array([1.0, -1.0]), -math.inf, 0.0
+                    )
+                program.rows(
+                    np.concatenate([people[:, None], options], 1),
+                    np.concatenate([[1.0], -np.ones(width)]),
+                    -math.inf,
+                    0.0,
+                )
+            else:
+                program.rows(
+                    np.concatenate([options, people[:, None]], 1),
+                    np.concatenate([np.ones(width), [-1.0]]),
+                    0.0,
+                    0.0,
+                )
+        published = _answer_values(self.structure, q)
+        for o in range(width):
+
+            def option_columns(cell: int, block: int, o: int = o) -> np.ndarray:
+                return self.answer_columns(cell, block, o)
+
+            self._publish(pattern, published[:, o], option_columns, q.question.key)
+
+
+def _question_values(structure: Structure, q: QuestionCounts) -> np.ndarray:
+    out = np.zeros(len(structure.cells), dtype=np.int64)
+    for cell in structure.cells:
+        block, members = cell.blocks[0], structure.blocks[cell.blocks[0]].members[cell.id]
+        out[cell.id] = int(q.answering[block][members].sum())
+    return out
+
+
+def _answer_values(structure: Structure, q: QuestionCounts) -> np.ndarray:
+    out = np.zeros((len(structure.cells), len(q.options)), dtype=np.int64)
+    for cell in structure.cells:
+        block, members = cell.blocks[0], structure.blocks[cell.blocks[0]].members[cell.id]
+        out[cell.id] = q.answers[block][members].sum(axis=0)
+    return out
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+@dataclass
+class Safe:
+    """Cells already shown to be protected, kept from one round of repairs to the next.
+
+    Hiding another cell only takes equations away from the attacker, so every range can
+    only widen: a cell shown safe stays safe, and a later round looks only at cells that
+    failed or are newly hidden. A question's cell is kept with the answers its shown
+    totals made public at the time; if a total is hidden later, it is looked at again.
+    """
+
+    respondents: set[int] = field(default_factory=set)
+    lows: dict[int, int] = field(default_factory=dict)
+    questions: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
+
+
+def _lows(
+    program: Program, cells: dict[int, np.ndarray], stats: AuditStats
+) -> dict[int, int | None]:
+    """The smallest value of each cell (None: did not solve), after one joint minimisation
+    of all of them: every cell that is 0 there can be 0, with no program of its own."""
+    out: dict[int, int | None] = {}
+    if not cells:
+        return out
+    joint = np.concatenate(list(cells.values()))
+    program.extreme(joint, np.ones(len(joint)), False, stats, exact=False)
+    for cell, columns in cells.items():
+        seen = program.seen(columns)
+        if len(seen) and seen.min() < 0.5:
+            out[cell] = 0
+        else:
+            out[cell] = program.low(columns, stats, decides=1)
+    return out
+
+
+def _why_low(program: Program, columns: np.ndarray, stats: AuditStats) -> set[Tag]:
+    """The published figures that prove the cell's lower bound."""
+    program.extreme(columns, np.ones(len(columns)), False, stats, decides=1)
+    return set(program.binding)
+
+
+def _reaches(program: Program, columns: np.ndarray, value: int, stats: AuditStats) -> bool | None:
+    """Whether the cell can be as large as `value` (None: did not solve)."""
+    seen = program.seen(columns)
+    if len(seen) and seen.max() >= value - 0.5:
+        return True
+    high = program.high(columns, stats, decides=value - 1)
+    return None if high is None else high >= value
+
+
+def audit_respondents(
+    structure: Structure,
+    counts: Counts,
+    values: np.ndarray,
+    hidden: Hidden,
+    blocks: Sequence[int],
+    safe: Safe,
+    stats: AuditStats,
+) -> list[Failure]:
+    """Hidden groups whose size the attacker can prove is between 1 and k - 1; the lowest
+    provable size of the others is kept for the answer audits."""
+    pattern = hidden.pattern(RESPONDENTS)
+    here = set(blocks)
+    # Only a group that is under its threshold can be shown to be: the truth itself is
+    # in the attacker's range, so a group of 0 or of k or more is always protected.
+    wanted = [
+        c
+        for c in structure.cells
+        if pattern[c.id]
+        and c.blocks[0] in here
+        and 0 < values[c.id] < c.k
+        and c.id not in safe.respondents
+    ]
+    failures: list[Failure] = []
+    if not wanted:
+        return failures
+    model = ComponentModel(structure, counts, values, hidden, blocks, None)
+    program = model.program
+    columns = {c.id: model.respondent_columns(c.id, c.blocks[0]) for c in wanted}
+    stats.cells_checked += len(wanted)
+    lows = _lows(program, columns, stats)
+    for cell in wanted:
+        low = lows[cell.id]
+        if low is None:
+            failures.append(Failure(cell.id, RESPONDENTS, "did not solve"))
+            continue
+        if low < 1:
+            safe.respondents.add(cell.id)
+            safe.lows.pop(cell.id, None)
+            continue
+        large = _reaches(program, columns[cell.id], cell.k, stats)
+        if large:
+            safe.respondents.add(cell.id)
+            safe.lows[cell.id] = low
+            continue
+        binding = set(program.binding) | _why_low(program, columns[cell.id], stats)
+        failures.append(
+            Failure(
+                cell.id,
+                RESPONDENTS,
+                f"respondents at least {low}, under {cell.k}",
+                tuple(sorted(binding)),
+            )
+        )
+    return failures
+
+
+def _implied(
+    parents: dict[int, list[int]],
+    pattern: np.ndarray,
+    answers: np.ndarray,
+    n: np.ndarray,
+    cell: int,
+) -> frozenset[int]:
+    """Options everyone chose in some shown group containing `cell`: that the cell's
+    people chose them too is already published, and hiding more could not change it."""
+    out: set[int] = set()
+    stack, seen = list(parents.get(cell, [])), set()
+    while stack:
+        parent = stack.pop()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        if pattern[parent]:
+            stack.extend(parents.get(parent, []))
+        elif n[parent] > 0:
+            out.update(int(o) for o in np.flatnonzero(answers[parent] == n[parent]))
+    return frozenset(out)
+
+
+def _spread(
+    program: Program, groups: list[np.ndarray], stats: AuditStats, rng: np.random.Generator
+) -> None:
+    """Fill the certificate pool with solutions far apart: the sums in `groups` pushed
+    down, then up, with random weights, so most of them take different values in
+    different solutions and need no program of their own."""
+    if not groups:
+        return
+    columns = np.concatenate(groups)
+    for maximise in (False, True):
+        weights = np.concatenate([np.full(len(g), rng.uniform(1.0, 2.0)) for g in groups])
+        program.extreme(columns, weights, maximise, stats, exact=False)
+
+
+def audit_question(
+    structure: Structure,
+    counts: Counts,
+    values: np.ndarray,
+    hidden: Hidden,
+    blocks: Sequence[int],
+    question: QuestionCounts,
+    parents: dict[int, list[int]],
+    safe: Safe,
+    stats: AuditStats,
+) -> list[Failure]:
+    """Hidden groups of one question: its n (if optional), pinned or unanimous answers.
+
+    Only groups under the threshold among those answering: a larger hidden group whose
+    answers could be worked out tells nothing about fewer than k people, as long as every
+    smaller group inside it is protected, and every one of those is checked (down to the
+    finest groups, published or not).
+    """
+    key = question.question.key
+    pattern = hidden.pattern(key)
+    n_values = _question_values(structure, question)
+    answer_values = _answer_values(structure, question)
+    multi = question.question.type == QuestionType.MULTIPLE_CHOICE
+    here = set(blocks)
+    done = safe.questions.setdefault(key, {})
+    implied = {
+        c.id: _implied(parents, pattern, answer_values, n_values, c.id)
+        for c in structure.cells
+        if pattern[c.id] and c.blocks[0] in here and 0 < n_values[c.id] < c.k
+    }
+    wanted = [
+        structure.cells[c]
+        for c, options in implied.items()
+        if c not in done or not done[c] <= options
+    ]
+    failures: list[Failure] = []
+    if not wanted:
+        return failures
+    rng = np.random.default_rng(len(wanted))
+    model: ComponentModel | None = None
+    lows: dict[int, int | None]
+    if question.always:
+        # Everyone answers it, so its n is the respondent count, whose lower bound is
+        # known (or, for a group hidden for this question only, published).
+        lows = {
+            c.id: safe.lows.get(c.id, 0) if hidden.respondents[c.id] else int(values[c.id])
+            for c in wanted
+        }
+    else:
+        model = ComponentModel(structure, counts, values, hidden, blocks, question)
+        people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in wanted}
+        lows = _lows(model.program, people, stats)
+    stats.cells_checked += len(wanted)
+    interest = []
+    for cell in wanted:
+        low = lows[cell.id]
+        if low is None:
+            failures.append(Failure(cell.id, key, "did not solve"))
+        elif low < 1:
+            done[cell.id] = implied[cell.id]
+        else:
+            interest.append(cell)
+    if not interest:
+        return failures
+    if model is None:
+        model = ComponentModel(structure, counts, values, hidden, blocks, question)
+    program = model.program
+    people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in interest}
+    failed: set[int] = set()
+    if not question.always:
+        _spread(program, [people[c.id] for c in interest], stats, rng)
+        for cell in interest:
+            if _reaches(program, people[cell.id], cell.k, stats):
+                continue
+            binding = set(program.binding) | _why_low(program, people[cell.id], stats)
+            failures.append(
+                Failure(
+                    cell.id,
+                    key,
+                    f"answering at least {lows[cell.id]}, under {cell.k}",
+                    tuple(sorted(binding)),
+                )
+            )
+            failed.add(cell.id)
+    pairs = [
+        (cell, option, model.answer_columns(cell.id, cell.blocks[0], option))
+        for cell in interest
+        if cell.id not in failed
+        for option in range(len(question.options))
+        if answer_values[cell.id, option] > 0 and option not in implied[cell.id]
+    ]
+    _spread(program, [columns for _, _, columns in pairs], stats, rng)
+    for cell, option, columns in pairs:
+        if cell.id in failed:
+            continue
+        seen = program.seen(columns)
+        if len(seen) and (seen.min() < 0.5 or seen.max() - seen.min() > 0.5):
+            continue  # 0, or two different values, are both possible
+        truth = int(answer_values[cell.id, option])
+        lowest = program.low(columns, stats, decides=truth)
+        if lowest is None:
+            failures.append(Failure(cell.id, key, "did not solve"))
+            failed.add(cell.id)
+            continue
+        if lowest < truth:
+            continue
+        binding = set(program.binding)
+        highest = program.high(columns, stats, decides=truth)
+        if highest is None or highest <= truth:
+            binding |= program.binding
+            failures.append(
+                Failure(
+                    cell.id, key, f"an answer count is pinned to {truth}", tuple(sorted(binding))
+                )
+            )
+            failed.add(cell.id)
+    # Everyone alike: only possible to prove if it is true.
+    for cell in interest:
+        if cell.id in failed:
+            continue
+        n = int(n_values[cell.id])
+        for option in range(len(question.options)):
+            if answer_values[cell.id, option] != n or option in implied[cell.id]:
+                continue
+            chosen = model.answer_columns(cell.id, cell.blocks[0], option)
+            if multi:
+                gap = program.high_difference(people[cell.id], chosen, stats, decides=0)
+            else:
+                others = [
+                    model.answer_columns(cell.id, cell.blocks[0], o)
+                    for o in range(len(question.options))
+                    if o != option
+                ]
+                if not others:
+                    continue
+                columns = np.concatenate(others)
+                seen = program.seen(columns)
+                if len(seen) and seen.max() >= 0.5:
+                    continue
+                gap = program.high(columns, stats, decides=0)
+            if gap is None or gap <= 0:
+                failures.append(
+                    Failure(
+                        cell.id,
+                        key,
+                        "everyone in it gave the same answer",
+                        tuple(sorted(program.binding)),
+                    )
+                )
+                failed.add(cell.id)
+                break
+    for cell in interest:
+        if cell.id not in failed:
+            done[cell.id] = implied[cell.id]
+    return failures
+
+
+def parents_of(structure: Structure) -> dict[int, list[int]]:
+    """For each cell, the cells it is a published part of (through any partition)."""
+    out: dict[int, list[int]] = {}
+    for block in structure.blocks:
+        for part in block.partitions:
+            for child in part.children:
+                out.setdefault(child, []).append(part.parent)
+    return out
+
+
+def run(
+    structure: Structure,
+    counts: Counts,
+    values: np.ndarray,
+    hidden: Hidden,
+    safe: Safe,
+    stats: AuditStats,
+) -> list[Failure]:
+    """Audit every component for the cells not yet shown safe; returns the failures."""
+    started = time.perf_counter()
+    failures: list[Failure] = []
+    parents = parents_of(structure)
+    for blocks in components(structure, hidden):
+        stats.components += 1
+        try:
+            failures += audit_respondents(structure, counts, values, hidden, blocks, safe, stats)
+            for question in counts.questions:
+                failures += audit_question(
+                    structure, counts, values, hidden, blocks, question, parents, safe, stats
+                )
+        except Exception as exc:  # fail closed: an audit that breaks hides its blocks
+            log.exception("disclosure audit failed on blocks %s; hiding them", sorted(blocks))
+            failures.append(Failure(-1, f"component:{sorted(blocks)}", type(exc).__name__))
+    stats.seconds += time.perf_counter() - started
+    return failures
