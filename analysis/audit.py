@@ -117,14 +117,14 @@ def _new_highs() -> Any:
     """
     global _made_one
     if _made_one:
-        solver = highspy.Highs()
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
     else:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
             with open(os.devnull, "w") as null:
                 os.dup2(null.fileno(), 1)
-                solver = highspy.Highs()
+                solver = highspy.Highs()  # type: ignore[no-untyped-call]
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -237,7 +237,7 @@ class Program:
         coefficients: np.ndarray,
         maximise: bool,
         stats: AuditStats,
-        decides: int | None = None,
+        decides: float | None = None,
         exact: bool = True,
     ) -> float | None:
         """min or max of coefficients . columns over whole-number solutions (None if it did
@@ -325,7 +325,7 @@ class Program:
         weights: np.ndarray,
         bounds: tuple[float, float],
         stats: AuditStats,
-    ) -> float | None | bool:
+    ) -> float | bool | None:
         """A whole-number point with weights . columns within bounds: its value, None if
         there is none, False if that could not be settled."""
         stats.integer_programs += 1
@@ -467,11 +467,15 @@ class ComponentModel:
             return self.respondent_columns(cell, block)
 
         self._publish(hidden.pattern(RESPONDENTS), values, respondents, RESPONDENTS)
-        for cell, inside in self.where.items():
-            headcount = structure.cells[cell].headcount
-            if hidden.respondents[cell] and headcount is not None and values[cell] <= headcount:
+        for cell_id, inside in self.where.items():
+            headcount = structure.cells[cell_id].headcount
+            if (
+                hidden.respondents[cell_id]
+                and headcount is not None
+                and values[cell_id] <= headcount
+            ):
                 for b in inside:
-                    self.program.at_most(self.respondent_columns(cell, b), headcount)
+                    self.program.at_most(self.respondent_columns(cell_id, b), headcount)
         # Each optional question's n: at most the respondents, published where shown.
         for q in optional:
             key = q.question.key
@@ -760,19 +764,13 @@ def audit_question(
     if not wanted:
         return failures
     rng = np.random.default_rng(len(wanted))
-    model: ComponentModel | None = None
-    lows: dict[int, int | None]
-    if question.always:
-        # Everyone answers it, so its n is the respondent count, whose lower bound is
-        # known (or, for a group hidden for this question only, published).
-        lows = {
-            c.id: safe.lows.get(c.id, 0) if hidden.respondents[c.id] else int(values[c.id])
-            for c in wanted
-        }
-    else:
-        model = ComponentModel(structure, counts, values, hidden, blocks, question)
-        people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in wanted}
-        lows = _lows(model.program, people, stats)
+    # The group's size is checked again here: a question's answer counts, published for
+    # groups that overlap (a sex margin and a disability margin, each with its answers),
+    # can narrow it further than the respondent counts alone.
+    model = ComponentModel(structure, counts, values, hidden, blocks, question)
+    program = model.program
+    people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in wanted}
+    lows = _lows(program, people, stats)
     stats.cells_checked += len(wanted)
     interest = []
     for cell in wanted:
@@ -785,26 +783,21 @@ def audit_question(
             interest.append(cell)
     if not interest:
         return failures
-    if model is None:
-        model = ComponentModel(structure, counts, values, hidden, blocks, question)
-    program = model.program
-    people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in interest}
     failed: set[int] = set()
-    if not question.always:
-        _spread(program, [people[c.id] for c in interest], stats, rng)
-        for cell in interest:
-            if _reaches(program, people[cell.id], cell.k, stats):
-                continue
-            binding = set(program.binding) | _why_low(program, people[cell.id], stats)
-            failures.append(
-                Failure(
-                    cell.id,
-                    key,
-                    f"answering at least {lows[cell.id]}, under {cell.k}",
-                    tuple(sorted(binding)),
-                )
+    _spread(program, [people[c.id] for c in interest], stats, rng)
+    for cell in interest:
+        if _reaches(program, people[cell.id], cell.k, stats):
+            continue
+        binding = set(program.binding) | _why_low(program, people[cell.id], stats)
+        failures.append(
+            Failure(
+                cell.id,
+                key,
+                f"answering at least {lows[cell.id]}, under {cell.k}",
+                tuple(sorted(binding)),
             )
-            failed.add(cell.id)
+        )
+        failed.add(cell.id)
     pairs = [
         (cell, option, model.answer_columns(cell.id, cell.blocks[0], option))
         for cell in interest

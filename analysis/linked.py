@@ -27,6 +27,7 @@ This module only describes shapes and counts; it knows nothing of suppression.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -301,7 +302,7 @@ def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structu
         if key in MAIN_CHARACTERISTICS or key == "ethnicity":
             continue
         cats = categories[key]
-        block = b.block(key, len(cats), lambda f, key=key: _codes(f, key))
+        block = b.block(key, len(cats), functools.partial(_codes, column=key))
         b.member(block, all_cell, range(len(cats)))
         margins = []
         for i, cat in enumerate(cats):
@@ -319,10 +320,10 @@ def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structu
         b.member(block, detail_cells[-1], [i])
     group_cells = []
     for group in categories["ethnic_group"]:
-        inside = ETHNIC_GROUPS.get(group, (group,) if group in detailed else ())
+        within: tuple[str, ...] = ETHNIC_GROUPS.get(group, (group,) if group in detailed else ())
         if group in (PREFER_NOT_TO_SAY, NOT_ANSWERED):
-            inside = (group,)
-        positions = [detailed.index(c) for c in inside if c in detailed]
+            within = (group,)
+        positions = [detailed.index(c) for c in within if c in detailed]
         group_cells.append(b.cell("ethnic_group", group, k_char))
         b.member(block, group_cells[-1], positions)
         b.partition(block, group_cells[-1], [detail_cells[p] for p in positions])

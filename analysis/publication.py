@@ -287,7 +287,8 @@ class _Suppressor:
 
     def primary(self, key: str) -> np.ndarray:
         """Groups under their threshold, empty ones too, and groups never published."""
-        return (self.values(key) < self.k) | self.unpublished
+        below: np.ndarray = (self.values(key) < self.k) | self.unpublished
+        return below
 
     def propagate(self, key: str, mask: np.ndarray) -> None:
         """Secondary suppression: repeat over every partition until nothing changes."""
@@ -336,15 +337,15 @@ class _Suppressor:
         characteristic's own figure, that before a unit's total, and the smallest within
         each, so headline figures are the last to go. A shown group whose people all
         gave one answer is kept if possible: it is what makes that answer public for the
-        groups inside it, and hiding it would only expose them. Then the smallest shown sibling of the
-        failing cell, then its smallest shown total; if nothing is left, everything in
-        its blocks (fail closed).
+        groups inside it, and hiding it would only expose them. Then the smallest shown
+        sibling of the failing cell, then its smallest shown total; if nothing is left,
+        everything in its blocks (fail closed).
         """
         key = failure.pattern
         if failure.cell < 0:
             # The audit of these blocks broke: hide all of them, and since nothing of them
             # is shown any more, count them as safe.
-            blocks = json.loads(key.removeprefix("component:"))
+            blocks: list[int] = json.loads(key.removeprefix("component:"))
             cells = sorted({c for b in blocks for c in self.structure.blocks[b].members})
             safe.respondents.update(cells)
             for done in safe.questions.values():
@@ -388,9 +389,12 @@ class _Suppressor:
         elif parents:
             choice = min(parents)[1]
         else:
-            blocks = self.structure.cells[failure.cell].blocks
-            cells = {c for b in blocks for c in self.structure.blocks[b].members}
-            return [(key, c) for c in sorted(cells) if hidden.hide(key, c)]
+            every = {
+                c
+                for b in self.structure.cells[failure.cell].blocks
+                for c in self.structure.blocks[b].members
+            }
+            return [(key, c) for c in sorted(every) if hidden.hide(key, c)]
         return [(key, choice)] if hidden.hide(key, choice) else []
 
 
@@ -413,9 +417,9 @@ def _protect(
     keys = [q.question.key for q in counts.questions]
     hidden = audit.Hidden(len(structure.cells), keys)
     hidden.respondents |= suppressor.primary(audit.RESPONDENTS)
-    for key in forced:
-        if key in structure.index:
-            hidden.respondents[structure.index[key]] = True
+    for group in forced:
+        if group in structure.index:
+            hidden.respondents[structure.index[group]] = True
     for key in keys:
         hidden.questions[key] |= suppressor.primary(key)
     stats_ = audit.AuditStats()

@@ -1,0 +1,296 @@
+"""The publication: joint suppression, proved by the audit and attacked independently."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import disclosure
+from analysis.data import NOT_ANSWERED, Units, WaveData, build_responses
+from analysis.publication import Publication, publish
+from surveys.equality import CHARACTERISTICS
+from surveys.loader import SurveyCatalog
+from surveys.model import Survey
+from tests.attacker import Attacker
+
+MONITORING = SurveyCatalog.load().get("equality_monitoring")
+SURVEY = Survey.model_validate(
+    {
+        "key": "mini_pulse",
+        "kind": "staff_pulse",
+        "title": {"en": "Mini pulse"},
+        "questions": [
+            {"key": "fair", "type": "likert", "text": {"en": "I am treated fairly."}},
+            {
+                "key": "bullied",
+                "type": "yes_no",
+                "optional": True,
+                "text": {"en": "I have experienced bullying."},
+            },
+        ],
+    }
+)
+RELEASED = date(2026, 6, 1)
+
+
+def wave_data(
+    units: list[tuple[str, str, str, str | None, int | None]],
+    rows: list[dict[str, Any]],
+    *,
+    k_unit: int = 5,
+    k_char: int = 10,
+) -> WaveData:
+    tree = Units.from_rows(units)
+    records = pd.DataFrame(rows)
+    for key in ["unit", *CHARACTERISTICS, "fair", "bullied"]:
+        if key not in records:
+            records[key] = None
+    return WaveData(
+        survey=SURVEY,
+        wave_id=1,
+        label="Test wave",
+        opens_on=date(2026, 5, 1),
+        k_unit=k_unit,
+        k_characteristic=k_char,
+        k_comments=10,
+        units=tree,
+        responses=build_responses(records, SURVEY, MONITORING, tree),
+    )
+
+
+def truth(attacker: Attacker, rows: list[dict[str, Any]]) -> dict[str, object]:
+    """The real cube counts behind the data, for the rule's "under the threshold"."""
+    n = len(attacker.cells)
+    out: dict[str, Any] = {"respondents": np.zeros(n, dtype=int)}
+    for q in attacker.questions:
+        out[f"{q.key}:n"] = np.zeros(n, dtype=int)
+        out[f"{q.key}:a"] = np.zeros((n, len(attacker.options[q.key])), dtype=int)
+    for row in rows:
+        combo = tuple(row.get(c) or NOT_ANSWERED for c in attacker.varying)
+        i = attacker.index[(row["unit"], combo)]
+        out["respondents"][i] += 1
+        for q in attacker.questions:
+            value = row.get(q.key)
+            if value is not None:
+                out[f"{q.key}:n"][i] += 1
+                out[f"{q.key}:a"][i, attacker.options[q.key].index(value)] += 1
+    return out
+
+
+def attack(publication: Publication, rows: list[dict[str, Any]], varying: list[str]) -> list:
+    attacker = Attacker(publication, varying, {})
+    attacker.truth = truth(attacker, rows)
+    return attacker.exposures()
+
+
+def shown(publication: Publication, breakdown: str, group: str) -> int | None:
+    for row in publication.groups:
+        if (row.breakdown, row.group) == (breakdown, group):
+            return row.respondents
+    raise KeyError((breakdown, group))
+
+
+# --- the three attacks from the review -----------------------------------------------------
+
+AREAS = [
+    ("SVC", "Service", "service", None, None),
+    ("A1", "Area One", "area", "SVC", None),
+    ("A2", "Area Two", "area", "SVC", None),
+    ("A3", "Area Three", "area", "SVC", None),
+]
+
+
+def people(unit: str, sex: str, count: int, **answers: str) -> list[dict[str, Any]]:
+    return [{"unit": unit, "sex": sex, "fair": "agree", **answers} for _ in range(count)]
+
+
+def test_three_women_in_an_area_cannot_be_rebuilt_from_linked_cells() -> None:
+    # Area x sex with its margins. Checked row by row and column by column, hiding the 3
+    # women of Area One, then their row partner (30 men) and the women of Area Two was
+    # enough; but the 30 men were alone in their column, so the male margin rebuilt them
+    # and the area total then rebuilt the 3 women, with their 3 "yes" answers.
+    rows = (
+        people("A1", "female", 3, bullied="yes")
+        + people("A1", "male", 30, bullied="no")
+        + people("A2", "female", 12, bullied="no")
+        + people("A2", "male", 25, bullied="no")
+        + people("A3", "male", 40, bullied="no")
+    )
+    old = disclosure.protect_table([[3, 30], [12, 25], [0, 40]], [33, 37, 40], [15, 95], 10)
+    assert old == {(0, 0), (0, 1), (1, 0)}  # the old, row-by-row pattern
+    # ... which the attacker breaks: 95 men - 25 - 40 = 30, and 33 - 30 = 3 women.
+    assert 95 - 25 - 40 == 30 and 33 - 30 == 3
+
+    publication = publish(wave_data(AREAS, rows), monitoring=None, released_on=RELEASED)
+    assert shown(publication, "area×sex", "A1|female") is None
+    assert attack(publication, rows, ["sex"]) == []
+
+
+def test_an_optional_questions_n_cannot_pin_a_hidden_watch() -> None:
+    units = [
+        ("SVC", "Service", "service", None, None),
+        ("S", "Station", "station", "SVC", 45),
+        ("S-R", "Red", "watch", "S", 15),
+        ("S-W", "White", "watch", "S", 15),
+        ("S-B", "Blue", "watch", "S", 15),
+    ]
+    # Red: 12 answer everything; White: 15, all answer the optional question; Blue: 3,
+    # none of whom answer it. Decided question by question, White's n for it (15) sat
+    # beside the hidden respondent counts and pinned Blue at 30 - 12 - 15 = 3.
+    rows = (
+        people("S-R", "male", 12, bullied="no")
+        + people("S-W", "male", 15, bullied="no")
+        + people("S-B", "male", 3)
+    )
+    publication = publish(wave_data(units, rows), monitoring=None, released_on=RELEASED)
+    assert shown(publication, "watch", "S-B") is None
+    white = next(
+        r for r in publication.answers["bullied"] if (r.breakdown, r.group) == ("watch", "S-W")
+    )
+    assert white.n is None  # one pattern of hidden units for every question
+    assert attack(publication, rows, ["sex"]) == []
+
+
+def test_fire_controls_few_women_are_protected_though_never_published() -> None:
+    units = [
+        ("SVC", "Service", "service", None, None),
+        ("A1", "Area One", "area", "SVC", None),
+        ("S1", "Station One", "station", "A1", None),
+        ("S2", "Station Two", "station", "A1", None),
+        ("CTRL", "Fire Control", "department", "SVC", None),
+    ]
+    rows = (
+        people("S1", "female", 11)
+        + people("S1", "male", 30)
+        + people("S2", "female", 12)
+        + people("S2", "male", 28)
+        + people("CTRL", "female", 3, bullied="yes")
+        + people("CTRL", "male", 20)
+    )
+    publication = publish(wave_data(units, rows), monitoring=None, released_on=RELEASED)
+    # Women overall minus women in the area would be Fire Control's 3 women.
+    assert (
+        shown(publication, "sex", "female") is None
+        or shown(publication, "area×sex", "A1|female") is None
+        or shown(publication, "station×sex", "S1|female") is None
+    )
+    assert attack(publication, rows, ["sex"]) == []
+
+
+def test_a_unanimous_total_makes_its_groups_unanimous_without_hiding_it() -> None:
+    rows = people("A1", "male", 30) + people("A2", "male", 30) + people("A3", "female", 4)
+    publication = publish(wave_data(AREAS, rows), monitoring=None, released_on=RELEASED)
+    everyone = next(r for r in publication.answers["fair"] if r.breakdown == "all")
+    assert everyone.n == 64 and everyone.counts is not None  # 100% agree, shown
+    assert attack(publication, rows, ["sex"]) == []
+
+
+def test_the_publication_survives_its_stored_form_unchanged() -> None:
+    rows = people("A1", "male", 30, bullied="no") + people("A2", "female", 12, bullied="yes")
+    publication = publish(wave_data(AREAS, rows), monitoring=None, released_on=RELEASED)
+    again = Publication.from_json(publication.to_json())
+    assert again.to_json() == publication.to_json()
+    assert again.digest == publication.digest
+    assert "Disclosure audit" in publication.audit.sentence()
+
+
+# --- random trees under attack ---------------------------------------------------------------
+
+
+@st.composite
+def organisations(draw: st.DrawFn) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
+    depth = draw(st.integers(2, 4))
+    units: list[tuple[Any, ...]] = [("SVC", "Service", "service", None, None)]
+    leaves = ["SVC"]
+    if depth >= 2:
+        areas = [f"A{i}" for i in range(draw(st.integers(1, 2)))]
+        units += [(a, a, "area", "SVC", None) for a in areas]
+        leaves = areas
+    if depth >= 3:
+        stations = []
+        for area in leaves:
+            for j in range(draw(st.integers(1, 2))):
+                stations.append((f"{area}S{j}", area))
+        units += [(s, s, "station", a, None) for s, a in stations]
+        leaves = [s for s, _ in stations]
+    if depth >= 4:
+        watches = []
+        for station in leaves:
+            for w in range(draw(st.integers(1, 2))):
+                watches.append((f"{station}W{w}", station))
+        units += [(w, w, "watch", s, None) for w, s in watches]
+        leaves = [w for w, _ in watches]
+    if draw(st.booleans()):
+        units.append(("CTRL", "Fire Control", "department", "SVC", None))
+        leaves = [*leaves, "CTRL"]
+    rows: list[dict[str, Any]] = []
+    for leaf in leaves:
+        size = draw(st.sampled_from([1, 2, 3, 4, 6, 9, 14, 25]))
+        for _ in range(size):
+            rows.append(
+                {
+                    "unit": leaf,
+                    "sex": draw(st.sampled_from(["female", "male", "male", None])),
+                    "disability": draw(
+                        st.sampled_from(["disabled", "not_disabled", "not_disabled", None])
+                    ),
+                    "fair": draw(st.sampled_from(["agree", "disagree", "neutral"])),
+                    "bullied": draw(st.sampled_from(["yes", "no", "no", None])),
+                }
+            )
+    return units, rows
+
+
+@settings(
+    max_examples=int(os.environ.get("FIREVOICE_ATTACK_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(organisations(), st.sampled_from([5, 6]), st.sampled_from([5, 10]))
+def test_no_hidden_small_group_can_be_worked_out_on_random_trees(
+    organisation: tuple[list[tuple[Any, ...]], list[dict[str, Any]]], k_unit: int, k_char: int
+) -> None:
+    units, rows = organisation
+    publication = publish(
+        wave_data(units, rows, k_unit=k_unit, k_char=k_char),
+        monitoring=None,
+        released_on=RELEASED,
+    )
+    assert attack(publication, rows, ["sex", "disability"]) == []
+
+
+@pytest.mark.parametrize("combination", list(itertools.product(["female", "male"], repeat=2)))
+def test_pairs_of_characteristics_hold_against_the_full_cross_classification(
+    combination: tuple[str, str],
+) -> None:
+    # Sex x disability is published beside area x sex and area x disability: the attacker
+    # reasons on the full cross-classification, which links all three.
+    first, second = combination
+    rows = (
+        [
+            {**p, "long_term_condition": "yes", "condition_impact": "a_lot"}
+            for p in people("A1", first, 3)
+        ]
+        + [{**p, "long_term_condition": "no"} for p in people("A1", second, 25)]
+        + [{**p, "long_term_condition": "no"} for p in people("A2", "male", 30)]
+        + [
+            {**p, "long_term_condition": "yes", "condition_impact": "a_little"}
+            for p in people("A2", "female", 11)
+        ]
+    )
+    for row in rows:
+        row["disability"] = None
+    publication = publish(wave_data(AREAS, rows), monitoring=None, released_on=RELEASED)
+    varying = ["sex", "disability"]
+    for row in rows:
+        condition = row.get("long_term_condition")
+        row["disability"] = "disabled" if condition == "yes" else "not_disabled"
+    assert attack(publication, rows, varying) == []
