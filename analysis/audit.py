@@ -593,27 +593,47 @@ class Safe:
     """
 
     respondents: set[int] = field(default_factory=set)
-    lows: dict[int, int] = field(default_factory=dict)
     questions: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
 
 
-def _lows(
-    program: Program, cells: dict[int, np.ndarray], stats: AuditStats
+def _settle(
+    program: Program,
+    cells: dict[int, np.ndarray],
+    k: dict[int, int],
+    stats: AuditStats,
 ) -> dict[int, int | None]:
-    """The smallest value of each cell (None: did not solve), after one joint minimisation
-    of all of them: every cell that is 0 there can be 0, with no program of its own."""
+    """For each cell, 0 if the attacker cannot rule out that it is empty or that it has at
+    least k people; otherwise the smallest size they can prove (None: did not solve).
+
+    Most cells are settled without a program of their own: one joint minimisation shows
+    every cell that can be 0 (a joint maximisation costs more than it saves: it seldom
+    lifts a small hidden group to k). Only the rest get their own pair of programs.
+    """
     out: dict[int, int | None] = {}
     if not cells:
         return out
     joint = np.concatenate(list(cells.values()))
     program.extreme(joint, np.ones(len(joint)), False, stats, exact=False)
-    for cell, columns in cells.items():
-        seen = program.seen(columns)
-        if len(seen) and seen.min() < 0.5:
+    left = {c: cols for c, cols in cells.items() if not _can_be(program, cols, 0, k[c])}
+    out.update(dict.fromkeys(set(cells) - set(left), 0))
+    for cell, columns in left.items():
+        if _can_be(program, columns, 0, k[cell]):
             out[cell] = 0
-        else:
-            out[cell] = program.low(columns, stats, decides=1)
+            continue
+        low = program.low(columns, stats, decides=1)
+        if low is None or low < 1:
+            out[cell] = low if low is None else 0
+            continue
+        large = _reaches(program, columns, k[cell], stats)
+        out[cell] = None if large is None else (0 if large else low)
     return out
+
+
+def _can_be(program: Program, columns: np.ndarray, low: int, high: int) -> bool:
+    """Whether some whole-number solution found so far puts the cell at `low` or below,
+    or at `high` or above."""
+    seen = program.seen(columns)
+    return bool(len(seen) and (seen.min() < low + 0.5 or seen.max() > high - 0.5))
 
 
 def _why_low(program: Program, columns: np.ndarray, stats: AuditStats) -> set[Tag]:
@@ -661,30 +681,23 @@ def audit_respondents(
     program = model.program
     columns = {c.id: model.respondent_columns(c.id, c.blocks[0]) for c in wanted}
     stats.cells_checked += len(wanted)
-    lows = _lows(program, columns, stats)
+    lows = _settle(program, columns, {c.id: c.k for c in wanted}, stats)
     for cell in wanted:
         low = lows[cell.id]
         if low is None:
             failures.append(Failure(cell.id, RESPONDENTS, "did not solve"))
-            continue
-        if low < 1:
+        elif low < 1:
             safe.respondents.add(cell.id)
-            safe.lows.pop(cell.id, None)
-            continue
-        large = _reaches(program, columns[cell.id], cell.k, stats)
-        if large:
-            safe.respondents.add(cell.id)
-            safe.lows[cell.id] = low
-            continue
-        binding = set(program.binding) | _why_low(program, columns[cell.id], stats)
-        failures.append(
-            Failure(
-                cell.id,
-                RESPONDENTS,
-                f"respondents at least {low}, under {cell.k}",
-                tuple(sorted(binding)),
+        else:
+            binding = set(program.binding) | _why_low(program, columns[cell.id], stats)
+            failures.append(
+                Failure(
+                    cell.id,
+                    RESPONDENTS,
+                    f"respondents at least {low}, under {cell.k}",
+                    tuple(sorted(binding)),
+                )
             )
-        )
     return failures
 
 
@@ -712,7 +725,10 @@ def _implied(
 
 
 def _spread(
-    program: Program, groups: list[np.ndarray], stats: AuditStats, rng: np.random.Generator
+    program: Program,
+    groups: list[np.ndarray],
+    stats: AuditStats,
+    rng: np.random.Generator,
 ) -> None:
     """Fill the certificate pool with solutions far apart: the sums in `groups` pushed
     down, then up, with random weights, so most of them take different values in
@@ -770,34 +786,30 @@ def audit_question(
     model = ComponentModel(structure, counts, values, hidden, blocks, question)
     program = model.program
     people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in wanted}
-    lows = _lows(program, people, stats)
+    lows = _settle(program, people, {c.id: c.k for c in wanted}, stats)
     stats.cells_checked += len(wanted)
     interest = []
+    failed: set[int] = set()
     for cell in wanted:
         low = lows[cell.id]
         if low is None:
             failures.append(Failure(cell.id, key, "did not solve"))
-        elif low < 1:
-            done[cell.id] = implied[cell.id]
-        else:
+        elif low >= 1:
+            binding = set(program.binding) | _why_low(program, people[cell.id], stats)
+            failures.append(
+                Failure(
+                    cell.id,
+                    key,
+                    f"answering at least {low}, under {cell.k}",
+                    tuple(sorted(binding)),
+                )
+            )
+        elif answer_values[cell.id].any():
             interest.append(cell)
+        else:
+            done[cell.id] = implied[cell.id]
     if not interest:
         return failures
-    failed: set[int] = set()
-    _spread(program, [people[c.id] for c in interest], stats, rng)
-    for cell in interest:
-        if _reaches(program, people[cell.id], cell.k, stats):
-            continue
-        binding = set(program.binding) | _why_low(program, people[cell.id], stats)
-        failures.append(
-            Failure(
-                cell.id,
-                key,
-                f"answering at least {lows[cell.id]}, under {cell.k}",
-                tuple(sorted(binding)),
-            )
-        )
-        failed.add(cell.id)
     pairs = [
         (cell, option, model.answer_columns(cell.id, cell.blocks[0], option))
         for cell in interest
@@ -830,9 +842,10 @@ def audit_question(
                 )
             )
             failed.add(cell.id)
-    # Everyone alike: only possible to prove if it is true.
+    # Everyone alike: only possible to prove if it is true, and only says something of a
+    # group that cannot be empty.
     for cell in interest:
-        if cell.id in failed:
+        if cell.id in failed or _can_be(program, people[cell.id], 0, 10**9):
             continue
         n = int(n_values[cell.id])
         for option in range(len(question.options)):

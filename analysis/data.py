@@ -220,7 +220,7 @@ def _scale_text(numbers: np.ndarray) -> np.ndarray:
 async def load_wave(engine: AsyncEngine, wave: Wave, monitoring: Survey | None) -> WaveData:
     """Read one wave from the database into a WaveData, encoding each chunk as it arrives."""
     survey = wave_survey(wave)
-    units = Units.from_rows(await reporting.units(engine))
+    units = Units.from_rows(await reporting.wave_org(engine, wave.id))
     encoder = _Encoder(survey, monitoring, units)
     pivot = reporting.pivot_columns(survey)
     parts: list[dict[str, np.ndarray]] = []

@@ -181,14 +181,14 @@ class Publication:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
 
     @classmethod
     def from_json(cls, text: str) -> Publication:
         raw = json.loads(text)
         if raw.get("format") != FORMAT:
             raise ValueError(f"publication format {raw.get('format')} is not {FORMAT}")
-        return cls(
+        return cls(  # a KeyError here means a damaged document: the caller says so
             survey_key=raw["survey_key"],
             wave_id=raw["wave_id"],
             wave_label=raw["wave_label"],

@@ -131,7 +131,7 @@ def render(tables: Tables) -> str:
     parts.append(
         "<div class='note'>To protect anonymity, no figure is shown for a group of fewer than "
         f"{k_unit} people (organisational units) or {k_char} people (equality groups), including groups with nobody in them, and some "
-        f"further figures are hidden ({HIDDEN}) so that hidden ones cannot be worked out by subtraction. "
+        f"further figures are hidden ({HIDDEN}) so that hidden ones cannot be worked out by subtraction, from this report or together with any other view of the wave. "
         "Comments appear only for groups of at least "
         f"{tables.k_comments} people, with names and contact details removed. Figures in italics rest on fewer than 30 answers and are indicative only.</div>"
     )
@@ -390,7 +390,8 @@ def render(tables: Tables) -> str:
         "<li>eNPS = % scoring 9-10 minus % scoring 0-6 on the 0-10 recommendation question.</li>"
         "<li>Intervals are Wilson 95% confidence intervals.</li>"
         "<li>\u201cPrefer not to say\u201d and \u201cNot answered\u201d are reported as groups of their own and never guessed.</li>"
-        "<li>Response rate = respondents / headcount of the unit and everything below it.</li></ul>"
+        "<li>Response rate = respondents / headcount of the unit and everything below it.</li>"
+        f"<li>{escape(tables.publication_note)}</li></ul>"
     )
     body = "\n".join(parts)
     return (

@@ -189,6 +189,7 @@ def render(tables: Tables) -> bytes:
             styles["body"],
         )
     )
+    story.append(Paragraph(_esc(tables.publication_note), styles["small"]))
     results = tables.results
     summary = (
         results[results["breakdown"] == "all"]

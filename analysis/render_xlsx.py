@@ -84,6 +84,7 @@ def to_workbook(tables: Tables) -> Workbook:
             "Hidden cells",
             "Empty with suppressed = TRUE: fewer than the minimum, or hidden so others cannot be worked out",
         ),
+        ("Publication", tables.publication_note),
     ]
     if tables.synthetic:
         facts.insert(

@@ -78,6 +78,8 @@ class Tables:
     comments: pd.DataFrame
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     group_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Which stored publication the tables were read from, and what its audit proved.
+    publication_note: str = ""
 
 
 # --- labels ------------------------------------------------------------------------------------

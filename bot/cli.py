@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -88,6 +87,7 @@ def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = N
 
     async def main() -> T:
         try:
+            await _backfill(application)
             return await work(application)
         finally:
             await application.close()
@@ -102,6 +102,29 @@ def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = N
         fail(f"nothing was imported; fix these problems and try again:\n{exc}")
     except (OperationalError, DBAPIError, OSError) as exc:
         fail(f"database error on {_safe_url(settings.database_url)}: {_first_line(exc)}")
+
+
+async def _backfill(application: App) -> None:
+    """Store a publication for waves whose results were released before publications were
+    stored (once, on the first command after the upgrade)."""
+    if not await services.waves_to_backfill(application.sessions):
+        return
+    from analysis.release import backfill
+
+    done = await backfill(
+        application.sessions,
+        application.engine,
+        monitoring=_monitoring(application),
+        today=date.today(),
+    )
+    if done:
+        typer.echo(
+            "stored the publication of wave(s) "
+            + ", ".join(str(w) for w in done)
+            + ", released before this version: they hide at least what their earlier "
+            "reports hid, and every report of them now reads the stored figures",
+            err=True,
+        )
 
 
 def _monitoring(application: App) -> Any:
@@ -184,7 +207,11 @@ def run(
 def db_upgrade() -> None:
     """Create or update the database schema (the bot also does this when it starts)."""
     settings = _settings()
-    _upgrade(settings)
+
+    async def work(application: App) -> None:
+        return None  # _with_app upgrades and stores missing publications
+
+    _with_app(work, settings)
     typer.echo(
         f"database {_safe_url(settings.database_url)} is at revision {migrate.current_head()}"
     )
@@ -364,6 +391,37 @@ def wave_close(wave_id: Annotated[int, typer.Argument(help="The wave's number.")
     typer.echo(f"closed wave {wave.id} of {wave.survey_key}")
 
 
+@wave_app.command("release")
+def wave_release(wave_id: Annotated[int, typer.Argument(help="The wave's number.")]) -> None:
+    """Release a closed wave's results: compute its protected publication once and store it.
+
+    Earlier closed waves of the same survey are released first (the trend copies their
+    figures). After this, no edit to the survey, the organisation or the categories
+    changes any figure of the wave.
+    """
+    from analysis.release import release
+
+    async def work(application: App) -> Any:
+        await services.close_due_waves(application.sessions, today=date.today())
+        return await release(
+            application.sessions,
+            application.engine,
+            wave_id,
+            monitoring=_monitoring(application),
+            today=date.today(),
+        )
+
+    publication, made = _with_app(work)
+    if not made:
+        typer.echo(
+            f"wave {wave_id} was already released on {publication.released_on} "
+            f"(version {publication.version}); its publication is unchanged"
+        )
+        return
+    typer.echo(f"released wave {wave_id} ({publication.wave_label})")
+    typer.echo(publication.audit.sentence())
+
+
 @wave_app.command("list")
 def wave_list() -> None:
     """List waves with their status and number of responses."""
@@ -505,7 +563,8 @@ def report(
         str | None, typer.Option("--unit", help="Only this unit and what is below it.")
     ] = None,
 ) -> None:
-    """Write a report with disclosure control applied."""
+    """Write a report: a view of the wave's stored publication (releasing a closed wave
+    that has not been released yet)."""
     from analysis.report import ReportError, build
 
     if fmt not in FORMATS:
@@ -523,12 +582,16 @@ def report(
         )
 
         await services.close_due_waves(application.sessions, today=date.today())
-        # Before reading: from now on these waves' responses are fixed, so a later report
-        # cannot differ from this one by a few late answers (domain.md rule 4).
-        release = partial(services.mark_reported, application.sessions, today=date.today())
         try:
             return await build(
-                application.engine, survey, monitoring, wave_id=wave, unit=unit, release=release
+                application.sessions,
+                application.engine,
+                survey,
+                monitoring,
+                wave_id=wave,
+                unit=unit,
+                today=date.today(),
+                may_release=True,
             )
         except ReportError as exc:
             raise services.ServiceError(str(exc)) from None
@@ -583,9 +646,14 @@ def demo(
             await services.close_wave(
                 application.sessions, wave.id, today=opened + timedelta(days=21)
             )
-        release = partial(services.mark_reported, application.sessions, today=date.today())
         return await build(
-            application.engine, "staff_pulse", monitoring, synthetic=True, release=release
+            application.sessions,
+            application.engine,
+            "staff_pulse",
+            monitoring,
+            today=date.today(),
+            may_release=True,
+            synthetic=True,
         )
 
     tables = _with_app(work, settings)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -128,6 +129,28 @@ class WaveOrgUnit(Base):
     headcount: Mapped[int | None] = mapped_column(Integer)
     # False for an ancestor that is outside the audience (kept so levels still resolve).
     in_audience: Mapped[bool] = mapped_column(default=True)
+
+
+class Publication(Base):
+    """A wave's released results: every figure any view may show, protected and frozen.
+
+    Written once when the wave is released and never changed. A correction is a new
+    version that names the one it supersedes; the old one stays on record, since it has
+    been seen. The document is analysis/publication.py's JSON; `digest` is its SHA-256.
+    """
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int] = mapped_column(SmallInteger)
+    supersedes: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
+    released_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    document: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("wave_id", "version", name="one_version"),)
 
 
 class Participation(Base):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.models import Unit, Wave
+from storage.models import Unit, Wave, WaveOrgUnit
 from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType, Survey
 
@@ -123,6 +123,26 @@ async def units(engine: AsyncEngine) -> list[tuple[str, str, str, str | None, in
         select(Unit.code, Unit.name, Unit.kind, parent.c.code, Unit.headcount)
         .select_from(Unit.__table__.outerjoin(parent, parent.c.id == Unit.parent_id))
         .order_by(Unit.code)
+    )
+    async with engine.connect() as conn:
+        return [tuple(row) for row in (await conn.execute(query)).all()]
+
+
+async def wave_org(
+    engine: AsyncEngine, wave_id: int
+) -> list[tuple[str, str, str, str | None, int | None]]:
+    """(code, name, kind, parent code, headcount) of the organisation frozen when the wave
+    opened: later edits to the tree change nothing of a wave's results."""
+    query = (
+        select(
+            WaveOrgUnit.code,
+            WaveOrgUnit.name,
+            WaveOrgUnit.kind,
+            WaveOrgUnit.parent_code,
+            WaveOrgUnit.headcount,
+        )
+        .where(WaveOrgUnit.wave_id == wave_id)
+        .order_by(WaveOrgUnit.code)
     )
     async with engine.connect() as conn:
         return [tuple(row) for row in (await conn.execute(query)).all()]

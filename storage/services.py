@@ -18,6 +18,7 @@ from storage.models import (
     ConversationState,
     Participation,
     Person,
+    Publication,
     Response,
     Unit,
     Wave,
@@ -218,6 +219,61 @@ async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: d
             if wave is not None and wave.reported_on is None:
                 wave.reported_on = today
         await uow.commit()
+
+
+async def latest_publication(sessions: Sessions, wave_id: int) -> Publication | None:
+    """The wave's publication in force (its highest version), or None if not released."""
+    async with UnitOfWork(sessions) as uow:
+        return await uow.publications.latest(wave_id)
+
+
+async def released_waves(sessions: Sessions) -> set[int]:
+    async with UnitOfWork(sessions) as uow:
+        return await uow.publications.released_waves()
+
+
+async def waves_to_backfill(sessions: Sessions) -> list[Wave]:
+    """Waves whose results were released before publications were stored."""
+    async with UnitOfWork(sessions) as uow:
+        done = await uow.publications.released_waves()
+        return [w for w in await uow.waves.all() if w.reported_on and w.id not in done]
+
+
+async def store_publication(
+    sessions: Sessions,
+    wave_id: int,
+    *,
+    document: str,
+    digest: str,
+    released_on: date,
+    version: int = 1,
+    reason: str | None = None,
+) -> Publication:
+    """Record a wave's publication, once per version; the first also fixes its responses."""
+    async with UnitOfWork(sessions) as uow:
+        wave = await uow.session.get(Wave, wave_id, with_for_update=True)
+        if wave is None:
+            raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
+        current = await uow.publications.latest(wave_id)
+        if (current.version if current else 0) != version - 1:
+            raise ServiceError(
+                f"wave {wave_id} already has publication version "
+                f"{current.version if current else 0}; version {version} cannot follow it"
+            )
+        if wave.reported_on is None:
+            wave.reported_on = released_on
+        row = Publication(
+            wave_id=wave_id,
+            version=version,
+            supersedes=current.id if current else None,
+            released_on=released_on,
+            reason=reason,
+            document=document,
+            digest=digest,
+        )
+        uow.publications.add(row)
+        await uow.commit()
+        return row
 
 
 @dataclass(frozen=True)

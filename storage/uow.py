@@ -13,6 +13,7 @@ from storage.models import (
     Answer,
     Participation,
     Person,
+    Publication,
     Response,
     Unit,
     Wave,
@@ -99,6 +100,34 @@ class WaveRepository:
     async def response_count(self, wave_id: int) -> int:
         query = select(func.count()).select_from(Response).where(Response.wave_id == wave_id)
         return int(await self.session.scalar(query) or 0)
+
+
+class PublicationRepository:
+    """Released publications: added, read, never changed or deleted."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def latest(self, wave_id: int) -> Publication | None:
+        """The version in force: the highest of the wave's versions."""
+        query = (
+            select(Publication)
+            .where(Publication.wave_id == wave_id)
+            .order_by(Publication.version.desc())
+            .limit(1)
+        )
+        found: Publication | None = await self.session.scalar(query)
+        return found
+
+    async def versions(self, wave_id: int) -> list[Publication]:
+        query = select(Publication).where(Publication.wave_id == wave_id)
+        return list((await self.session.scalars(query.order_by(Publication.version))).all())
+
+    async def released_waves(self) -> set[int]:
+        return set((await self.session.scalars(select(Publication.wave_id).distinct())).all())
+
+    def add(self, publication: Publication) -> None:
+        self.session.add(publication)
 
 
 class ResponseRepository:
@@ -204,6 +233,7 @@ class UnitOfWork:
     responses: ResponseRepository
     participations: ParticipationRepository
     people: PeopleRepository
+    publications: PublicationRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]):
         self._sessions = sessions
@@ -215,6 +245,7 @@ class UnitOfWork:
         self.responses = ResponseRepository(self.session)
         self.participations = ParticipationRepository(self.session)
         self.people = PeopleRepository(self.session)
+        self.publications = PublicationRepository(self.session)
         return self
 
     async def __aexit__(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -119,7 +120,7 @@ def _redis_url() -> str | None:
 async def service(tmp_path: Path) -> AsyncIterator[Service]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'firevoice.db'}"
     await asyncio.to_thread(migrate.upgrade, url)
-    secret = b"e2e-secret-" + b"x" * 40
+    secret = secrets.token_urlsafe(48).encode()
     (tmp_path / "firevoice.secret").write_bytes(secret + b"\n")
     (tmp_path / "firevoice.secret").chmod(0o600)
     svc = Service(url, secret)

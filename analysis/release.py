@@ -1,0 +1,160 @@
+"""Releasing a wave: compute its publication once, store it, and never recompute it.
+
+Only an administrator releases (`firevoice wave release N`, or `firevoice report` of a
+closed wave). Views (reports, the chat, the dashboard) read the stored publication and
+never release anything themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from analysis.data import load_wave
+from analysis.labels import characteristic_labels
+from analysis.publication import Publication, TrendRow, publish
+from analysis.tables import compute
+from storage import reporting, services
+from storage.models import Wave
+from storage.services import ServiceError, Sessions
+from surveys.model import Survey
+
+log = logging.getLogger("firevoice.release")
+
+
+def _monitoring(wave: Wave, current: Survey | None) -> Survey | None:
+    """The monitoring survey frozen when the wave opened (today's for older waves)."""
+    if wave.monitoring_definition:
+        return Survey.model_validate(wave.monitoring_definition)
+    return current
+
+
+async def stored(sessions: Sessions, wave_id: int) -> Publication | None:
+    """The wave's publication in force, or None if it has not been released."""
+    row = await services.latest_publication(sessions, wave_id)
+    if row is None:
+        return None
+    try:
+        return Publication.from_json(row.document)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ServiceError(
+            f"wave {wave_id}'s stored publication (version {row.version}) cannot be read: "
+            f"{exc}. Nothing will be recomputed in its place; restore the database from a "
+            "backup"
+        ) from None
+
+
+async def _earlier(engine: AsyncEngine, wave: Wave) -> list[Wave]:
+    waves = await reporting.waves_of(engine, wave.survey_key)
+    return [
+        w for w in waves if w.status == "closed" and (w.opens_on, w.id) < (wave.opens_on, wave.id)
+    ]
+
+
+async def release(
+    sessions: Sessions,
+    engine: AsyncEngine,
+    wave_id: int,
+    *,
+    monitoring: Survey | None,
+    today: date,
+    synthetic: bool = False,
+    forced_hidden: set[tuple[str, str]] | None = None,
+) -> tuple[Publication, bool]:
+    """The wave's publication, computing and storing it if this is its release.
+
+    Returns (publication, whether it was released now). Earlier closed waves of the same
+    survey are released first, since this one's trend copies their rows.
+    """
+    wave = await services.get_wave(sessions, wave_id)
+    if wave is None:
+        raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
+    existing = await stored(sessions, wave_id)
+    if existing is not None:
+        return existing, False
+    if wave.status != "closed":
+        raise ServiceError(
+            f"wave {wave_id} is still open: its results are released once, after it closes "
+            f"('firevoice wave close {wave_id}'), so that answers arriving later cannot be "
+            "picked out by comparing two reports"
+        )
+    history: list[TrendRow] = []
+    for earlier in await _earlier(engine, wave):
+        before, _ = await release(
+            sessions, engine, earlier.id, monitoring=monitoring, today=today, synthetic=synthetic
+        )
+        history += before.own_trend()
+    # From here on no response can be added to the wave (import refuses), so the figures
+    # below are the only ones it will ever have.
+    await services.mark_reported(sessions, [wave_id], today=today)
+    frozen = _monitoring(wave, monitoring)
+    data = await load_wave(engine, wave, frozen)
+    data.synthetic = synthetic
+    publication = publish(
+        data,
+        monitoring=frozen.model_dump(mode="json") if frozen else None,
+        released_on=wave.reported_on or today,
+        history=history,
+        forced_hidden=forced_hidden,
+    )
+    publication.closed_on = wave.closed_on.isoformat() if wave.closed_on else None
+    try:
+        await services.store_publication(
+            sessions,
+            wave_id,
+            document=publication.to_json(),
+            digest=publication.digest,
+            released_on=date.fromisoformat(publication.released_on),
+        )
+    except (ServiceError, IntegrityError):
+        # Released by someone else meanwhile: theirs is the publication.
+        again = await stored(sessions, wave_id)
+        if again is None:
+            raise
+        return again, False
+    log.info("wave %s released: %s", wave_id, publication.audit.sentence().removesuffix("."))
+    return publication, True
+
+
+async def backfill(
+    sessions: Sessions, engine: AsyncEngine, *, monitoring: Survey | None, today: date
+) -> list[int]:
+    """Publications for waves released before they were stored.
+
+    Each hides at least every group its earlier reports hid: the groups those reports
+    suppressed (recomputed the way they were then) are hidden outright, and the new
+    joint suppression and audit run on top.
+    """
+    done = []
+    waves = sorted(await services.waves_to_backfill(sessions), key=lambda w: (w.opens_on, w.id))
+    for wave in waves:
+        if await services.latest_publication(sessions, wave.id) is not None:
+            continue  # released just now as an earlier wave of another
+        frozen = _monitoring(wave, monitoring)
+        data = await load_wave(engine, wave, frozen)
+        old = compute(data, characteristic_labels(frozen), today=today)
+        forced = {
+            (str(b), str(g))
+            for b, g, hidden in zip(
+                old.results["breakdown"],
+                old.results["group"],
+                old.results["suppressed"],
+                strict=True,
+            )
+            if hidden
+        }
+        rates = old.response_rates
+        forced |= {
+            (str(k), str(u))
+            for k, u, hidden in zip(rates["kind"], rates["unit"], rates["suppressed"], strict=True)
+            if hidden
+        }
+        _, made = await release(
+            sessions, engine, wave.id, monitoring=monitoring, today=today, forced_hidden=forced
+        )
+        if made:
+            done.append(wave.id)
+    return done
