@@ -1,4 +1,4 @@
-"""Disclosure control: which cells a report must hide (domain.md, rules 1, 3 and 5).
+"""Disclosure control: which cells a total's parts must hide (docs/privacy.md, rules 1, 3 and 5).
 
 Everything works on respondent counts. A cell is hidden when 0 < n < k (primary
 suppression). Then, wherever cells add up to a total that is also published, enough further

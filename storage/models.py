@@ -72,7 +72,7 @@ class Wave(Base):
     closes_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     # The day the wave's results were first released in a report. From then on its set of
-    # responses is fixed (domain.md rule 4), so no second report can differ from the first
+    # responses is fixed (docs/privacy.md, rule 4), so no second report can differ from the first
     # by a handful of late answers.
     reported_on: Mapped[date | None] = mapped_column(Date)
     k_unit: Mapped[int] = mapped_column(SmallInteger)

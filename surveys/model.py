@@ -159,7 +159,7 @@ class Question(_Strict):
 
 
 class Thresholds(_Strict):
-    """Minimum group sizes (domain.md, disclosure control rule 1)."""
+    """Minimum group sizes (docs/privacy.md, rule 1)."""
 
     unit: int = Field(default=5, ge=MIN_THRESHOLD)
     characteristic: int = Field(default=10, ge=MIN_THRESHOLD)
