@@ -146,8 +146,13 @@ def test_a_station_managers_report_covers_only_their_station(seeded: Cli, tmp_pa
     assert result.returncode == 0, result.stderr
     assert "Ashby" in result.stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    groups = {r["group"] for r in rows if r["breakdown"] != "all"}
-    assert groups <= {"S01", "S01-R", "S01-W", "S01-B", "S01-G"}
+    units = {"S01", "S01-R", "S01-W", "S01-B", "S01-G"}
+    # Its units, and the station's own rows by characteristic (station × sex and so on,
+    # shown where the publication allows); nothing of other stations or service-wide.
+    groups = {r["group"].split("|")[0] for r in rows if r["breakdown"] != "all"}
+    assert groups <= units
+    crossed = {r["breakdown"] for r in rows if "×" in r["breakdown"]}
+    assert crossed and all(b.startswith("station×") for b in crossed)
     assert not any(r["breakdown"] in ("sex", "ethnic_group") for r in rows)
     full = tmp_path / "full.csv"
     seeded("report", "--survey", "staff_pulse", "--format", "csv", "--out", str(full))
@@ -166,7 +171,8 @@ def test_report_mistakes_get_clear_messages(seeded: Cli, tmp_path: Path) -> None
     unknown_unit = seeded(
         "report", "--survey", "staff_pulse", "--unit", "NOPE", "--format", "csv", "--out", out
     )
-    assert unknown_unit.returncode == 1 and "unknown unit code 'NOPE'" in unknown_unit.stderr
+    assert unknown_unit.returncode == 1
+    assert "unit 'NOPE' was not in wave 1's organisation" in unknown_unit.stderr
     unknown_wave = seeded(
         "report", "--survey", "staff_pulse", "--wave", "99", "--format", "csv", "--out", out
     )
