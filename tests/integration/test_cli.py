@@ -310,3 +310,26 @@ def test_webhook_options_are_checked(cli: Cli) -> None:
     result = cli("run", "--webhook", env={"FIREVOICE_BOT_TOKEN": "123456:" + "A" * 35})
     assert result.returncode == 2
     assert "--webhook needs --public-url" in result.stderr
+
+
+def test_wave_release_stores_the_publication_once_and_says_what_the_audit_did(
+    cli: Cli, database_url: str
+) -> None:
+    assert cli("org", "import", cli.write("org.csv", ORG_CSV)).returncode == 0
+    assert cli("wave", "open", "--survey", "community_visit").returncode == 0
+    early = cli("wave", "release", "1")
+    assert early.returncode == 1 and "wave 1 is still open" in early.stderr
+    assert "Traceback" not in early.stderr
+    missing = cli("wave", "release", "7")
+    assert missing.returncode == 1 and "there is no wave 7" in missing.stderr
+    assert cli("wave", "close", "1").returncode == 0
+    released = cli("wave", "release", "1")
+    assert released.returncode == 0, released.stderr
+    assert "released wave 1" in released.stdout
+    assert "Disclosure audit:" in released.stdout
+    [(version, digest)] = query(database_url, "SELECT version, digest FROM publications")
+    assert version == 1 and len(digest) == 64
+    again = cli("wave", "release", "1")
+    assert again.returncode == 0 and "already released" in again.stdout
+    assert query(database_url, "SELECT version, digest FROM publications") == [(1, digest)]
+    assert "(results released" in cli("wave", "list").stdout
