@@ -70,8 +70,8 @@ class AuditSummary:
         return (
             f"Disclosure audit: {self.published_numbers:,} published figures checked together "
             f"by linear programming; {self.cells_checked:,} hidden cells tested, "
-            f"{self.cells_added:,} more hidden by the audit, none can be worked out "
-            f"({self.seconds:.1f} s)."
+            f"{self.cells_added:,} more hidden by the audit until it could work out none "
+            f"({self.seconds:.1f} s; docs/privacy.md says what it does not cover)."
         )
 
 

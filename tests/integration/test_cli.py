@@ -40,7 +40,7 @@ class Cli:
             env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,  # releasing a wave of the 48-unit synthetic service takes a minute
         )
 
     def write(self, name: str, content: str) -> str:
