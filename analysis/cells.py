@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from analysis.tables import headline
+from analysis.publication import headline
 from surveys.model import Question, QuestionType
 
 

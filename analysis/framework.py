@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.labels import breakdown_label, group_label
-from analysis.tables import Tables, headline
+from analysis.publication import headline
+from analysis.tables import Tables
 from surveys.frameworks import (
     CORE_CODE_PRINCIPLES,
     EQUALITY_STANDARD_AREAS,

@@ -30,7 +30,8 @@ from analysis.cells import fmt, result_cells
 from analysis.data import LEVELS
 from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
-from analysis.tables import Tables, headline
+from analysis.publication import headline
+from analysis.tables import Tables
 from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType
 from surveys.text import localise

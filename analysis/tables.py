@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import disclosure, stats
 from analysis.data import LEVELS, NOT_ANSWERED, WaveData
+from analysis.publication import headline
 from analysis.redact import redact
 from surveys.equality import CHARACTERISTICS, ETHNIC_GROUPS
 from surveys.model import FAVOURABLE, PREFER_NOT_TO_SAY, Question, QuestionType
@@ -39,6 +40,21 @@ CHARACTERISTIC_PAIRS = (
     ("sex", "age_band"),
     ("ethnic_group", "disability"),
 )
+GAP_COLUMNS = [
+    "question",
+    "breakdown",
+    "group",
+    "n",
+    "value",
+    "rest_n",
+    "rest_value",
+    "difference",
+    "p_value",
+    "q_value",
+    "method",
+    "significant",
+    "indicative",
+]
 RESULT_COLUMNS = [
     "question",
     "breakdown",
@@ -143,14 +159,6 @@ def metrics(question: Question, counts: pd.DataFrame, n: pd.Series) -> dict[str,
             out["enps"] = np.where(valid > 0, (promoters - detractors) / valid * 100, np.nan)
     out["indicative"] = valid < stats.INDICATIVE_BASE
     return out
-
-
-def headline(question: Question) -> str | None:
-    if question.type == QuestionType.LIKERT:
-        return "pct_favourable"
-    if question.type == QuestionType.YES_NO:
-        return "pct_yes"
-    return None
 
 
 def headline_hits(question: Question, counts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -550,26 +558,11 @@ def _gaps(
 
 
 def _adjust(gaps: pd.DataFrame) -> pd.DataFrame:
-    columns = [
-        "question",
-        "breakdown",
-        "group",
-        "n",
-        "value",
-        "rest_n",
-        "rest_value",
-        "difference",
-        "p_value",
-        "q_value",
-        "method",
-        "significant",
-        "indicative",
-    ]
     if gaps.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=GAP_COLUMNS)
     gaps["q_value"] = stats.benjamini_hochberg(gaps["p_value"].to_numpy())
     gaps["significant"] = gaps["q_value"] < 0.05
-    return gaps[columns]
+    return gaps[GAP_COLUMNS]
 
 
 def _response_rates(data: WaveData, tree: RespondentTree, k: int) -> pd.DataFrame:

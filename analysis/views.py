@@ -18,7 +18,7 @@ import pandas as pd
 from analysis.labels import characteristic_labels
 from analysis.linked import UNIT_LEVELS
 from analysis.publication import Publication
-from analysis.tables import RESULT_COLUMNS, Tables, metrics
+from analysis.tables import GAP_COLUMNS, RESULT_COLUMNS, Tables, metrics
 from surveys.model import QuestionType, Survey
 from surveys.text import localise
 
@@ -31,21 +31,6 @@ RATE_COLUMNS = [
     "headcount",
     "response_rate",
     "suppressed",
-]
-GAP_COLUMNS = [
-    "question",
-    "breakdown",
-    "group",
-    "n",
-    "value",
-    "rest_n",
-    "rest_value",
-    "difference",
-    "p_value",
-    "q_value",
-    "method",
-    "significant",
-    "indicative",
 ]
 TREND_COLUMNS = ["wave", "label", "opens_on", "question", "metric", "n", "value", "suppressed"]
 
