@@ -49,6 +49,7 @@ MILP_SECONDS = 20.0
 # above it the linear bound, rounded inwards, is used (docs/privacy.md, the audit).
 INTEGER_COLUMNS = 4000
 POOL_SIZE = 48
+TIE_BREAK = 1e-4  # the largest random cost per unknown when looking for a whole vertex
 RESPONDENTS = ""  # the pattern key of the respondent counts; questions use their key
 
 
@@ -286,14 +287,52 @@ class Program:
             # Too large to settle with an integer program in the time a release allows:
             # the linear bound, rounded inwards, is the answer (docs/privacy.md).
             return float(value)
-        # Is there a whole-number point past `decides`?
+        # Is there a whole-number point past `decides`? Often another optimal vertex is
+        # one: look there first, it costs one linear solve instead of an integer program.
         target = (decides + 1, highspy.kHighsInf) if maximise else (-highspy.kHighsInf, decides - 1)
+        nearby = self._other_vertex(unique, weights, sign, target, stats)
+        if nearby is not None:
+            return nearby
         point = self._integer_point(unique, weights, target, stats)
         if point is False:
             return None
         if point is None:
             return float(decides)
         return float(point)
+
+    def _other_vertex(
+        self,
+        columns: np.ndarray,
+        weights: np.ndarray,
+        sign: float,
+        bounds: tuple[float, float],
+        stats: AuditStats,
+    ) -> float | None:
+        """A whole-number point within bounds found by the linear solver alone, or None.
+
+        The same objective with a small random tie-break over every unknown makes the
+        simplex settle on another optimal vertex, which is often whole.
+        """
+        solver = self._prepare()
+        everything = np.arange(self.columns, dtype=np.int32)
+        rng = np.random.default_rng(len(self.pool) + len(columns))
+        costs = rng.uniform(0.0, TIE_BREAK, self.columns)
+        costs[columns] += sign * weights
+        solver.changeColsCost(self.columns, everything, costs)
+        self._cost_columns = everything
+        stats.programs += 1
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        solution = np.asarray(solver.getSolution().col_value)
+        if not np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
+            return None
+        whole = np.round(solution)
+        value = float(weights @ whole[columns])
+        if not bounds[0] - TOLERANCE <= value <= bounds[1] + TOLERANCE:
+            return None
+        self._remember(whole)
+        return value
 
     def _prepare(self) -> Any:
         if self._solver is None:
