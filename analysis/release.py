@@ -25,6 +25,15 @@ from surveys.model import Survey
 log = logging.getLogger("firevoice.release")
 
 
+def still_open(wave_id: int) -> str:
+    """Why an open wave's results cannot be released or reported."""
+    return (
+        f"wave {wave_id} is still open: its results are released once, when it closes "
+        f"('firevoice wave close {wave_id}'), so that answers arriving later cannot be "
+        "picked out by comparing two reports"
+    )
+
+
 def _monitoring(wave: Wave, current: Survey | None) -> Survey | None:
     """The monitoring survey frozen when the wave opened (today's for older waves)."""
     if wave.monitoring_definition:
@@ -76,11 +85,7 @@ async def release(
     if existing is not None:
         return existing, False
     if wave.status != "closed":
-        raise ServiceError(
-            f"wave {wave_id} is still open: its results are released once, after it closes "
-            f"('firevoice wave close {wave_id}'), so that answers arriving later cannot be "
-            "picked out by comparing two reports"
-        )
+        raise ServiceError(still_open(wave_id))
     history: list[TrendRow] = []
     for earlier in await _earlier(engine, wave):
         before, _ = await release(

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analysis import views
-from analysis.release import release, stored
+from analysis.release import release, still_open, stored
 from analysis.tables import Tables
 from storage import reporting
 from storage.models import Wave
@@ -25,11 +25,7 @@ class ReportError(Exception):
 
 
 def _open_wave_refusal(wave: Wave) -> ReportError:
-    return ReportError(
-        f"wave {wave.id} is still open: its results are released once, when it closes "
-        f"('firevoice wave close {wave.id}'), so that answers arriving later cannot be "
-        "picked out by comparing two reports"
-    )
+    return ReportError(still_open(wave.id))
 
 
 async def choose_wave(engine: AsyncEngine, survey_key: str, wave_id: int | None) -> Wave:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.models import Unit, Wave, WaveOrgUnit
+from storage.models import Wave, WaveOrgUnit
 from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType, Survey
 
@@ -114,18 +114,6 @@ async def long_answers(
     async with engine.connect() as conn:
         result = await conn.execute(sql, {"wave_id": wave_id, "keys": list(question_keys)})
         return [tuple(row) for row in result.all()]
-
-
-async def units(engine: AsyncEngine) -> list[tuple[str, str, str, str | None, int | None]]:
-    """(code, name, kind, parent code, headcount) for every unit."""
-    parent = Unit.__table__.alias("parent")
-    query = (
-        select(Unit.code, Unit.name, Unit.kind, parent.c.code, Unit.headcount)
-        .select_from(Unit.__table__.outerjoin(parent, parent.c.id == Unit.parent_id))
-        .order_by(Unit.code)
-    )
-    async with engine.connect() as conn:
-        return [tuple(row) for row in (await conn.execute(query)).all()]
 
 
 async def wave_org(

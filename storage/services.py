@@ -227,11 +227,6 @@ async def latest_publication(sessions: Sessions, wave_id: int) -> Publication | 
         return await uow.publications.latest(wave_id)
 
 
-async def released_waves(sessions: Sessions) -> set[int]:
-    async with UnitOfWork(sessions) as uow:
-        return await uow.publications.released_waves()
-
-
 async def waves_to_backfill(sessions: Sessions) -> list[Wave]:
     """Waves whose results were released before publications were stored."""
     async with UnitOfWork(sessions) as uow:
