@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -94,8 +95,10 @@ def characteristic_chart(tables: Tables, question_key: str) -> Chart | None:
         for b, g in zip(rows["breakdown"], rows["group"], strict=True)
     ]
     values = rows[metric].to_numpy()
-    low = values - rows["ci_low"].to_numpy()
-    high = rows["ci_high"].to_numpy() - values
+    # Clipped at 0: at 0% or 100% the interval's end equals the value, give or take the
+    # last bit of a float, and matplotlib refuses a negative error bar.
+    low = np.clip(values - rows["ci_low"].to_numpy(), 0.0, None)
+    high = np.clip(rows["ci_high"].to_numpy() - values, 0.0, None)
     colours = [PALETTE[MAIN_CHARACTERISTICS.index(b) % len(PALETTE)] for b in rows["breakdown"]]
     fig, ax = plt.subplots(figsize=(7, 0.32 * len(rows) + 1.4))
     positions = list(range(len(rows)))[::-1]
