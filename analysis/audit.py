@@ -32,6 +32,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -933,6 +934,20 @@ def parents_of(structure: Structure) -> dict[int, list[int]]:
     return out
 
 
+def workers() -> int:
+    """How many audits run at once: one per core this process may use, at most 4.
+
+    HiGHS releases the GIL while it solves, and each audit has its own solver, so threads
+    are enough; the audits are independent, and their answers do not depend on the order
+    they finish in.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 def run(
     structure: Structure,
     counts: Counts,
@@ -941,20 +956,42 @@ def run(
     safe: Safe,
     stats: AuditStats,
 ) -> list[Failure]:
-    """Audit every component for the cells not yet shown safe; returns the failures."""
+    """Audit every component for the cells not yet shown safe; returns the failures.
+
+    Each component's respondent counts and each of its questions are separate audits
+    (each writes only its own part of `safe`), run side by side on a thread pool.
+    """
     started = time.perf_counter()
-    failures: list[Failure] = []
     parents = parents_of(structure)
+    tasks: list[tuple[list[int], QuestionCounts | None]] = []
     for blocks in components(structure, hidden):
         stats.components += 1
+        tasks.append((blocks, None))
+        tasks += [(blocks, question) for question in counts.questions]
+
+    def audit(task: tuple[list[int], QuestionCounts | None]) -> tuple[list[Failure], AuditStats]:
+        blocks, question = task
+        own = AuditStats()
         try:
-            failures += audit_respondents(structure, counts, values, hidden, blocks, safe, stats)
-            for question in counts.questions:
-                failures += audit_question(
-                    structure, counts, values, hidden, blocks, question, parents, safe, stats
+            if question is None:
+                found = audit_respondents(structure, counts, values, hidden, blocks, safe, own)
+            else:
+                found = audit_question(
+                    structure, counts, values, hidden, blocks, question, parents, safe, own
                 )
         except Exception as exc:  # fail closed: an audit that breaks hides its blocks
             log.exception("disclosure audit failed on blocks %s; hiding them", sorted(blocks))
-            failures.append(Failure(-1, f"component:{sorted(blocks)}", type(exc).__name__))
+            found = [Failure(-1, f"component:{sorted(blocks)}", type(exc).__name__)]
+        return found, own
+
+    _new_highs()  # the first solver is made here: it silences HiGHS's banner process-wide
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        outcomes = list(pool.map(audit, tasks))
+    failures: list[Failure] = []
+    for found, own in outcomes:
+        failures += found
+        stats.cells_checked += own.cells_checked
+        stats.programs += own.programs
+        stats.integer_programs += own.integer_programs
     stats.seconds += time.perf_counter() - started
     return failures
