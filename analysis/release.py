@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from analysis.data import load_wave
+from analysis.data import WaveData, load_wave
 from analysis.labels import characteristic_labels
 from analysis.publication import Publication, TrendRow, publish
 from analysis.tables import compute
@@ -72,11 +72,13 @@ async def release(
     today: date,
     synthetic: bool = False,
     forced_hidden: set[tuple[str, str]] | None = None,
+    data: WaveData | None = None,
 ) -> tuple[Publication, bool]:
     """The wave's publication, computing and storing it if this is its release.
 
     Returns (publication, whether it was released now). Earlier closed waves of the same
-    survey are released first, since this one's trend copies their rows.
+    survey are released first, since this one's trend copies their rows. `data` is the
+    wave's responses if the caller has already loaded them.
     """
     wave = await services.get_wave(sessions, wave_id)
     if wave is None:
@@ -96,7 +98,8 @@ async def release(
     # below are the only ones it will ever have.
     await services.mark_reported(sessions, [wave_id], today=today)
     frozen = _monitoring(wave, monitoring)
-    data = await load_wave(engine, wave, frozen)
+    if data is None:
+        data = await load_wave(engine, wave, frozen)
     data.synthetic = synthetic
     publication = publish(
         data,
@@ -158,7 +161,13 @@ async def backfill(
             if hidden
         }
         _, made = await release(
-            sessions, engine, wave.id, monitoring=monitoring, today=today, forced_hidden=forced
+            sessions,
+            engine,
+            wave.id,
+            monitoring=monitoring,
+            today=today,
+            forced_hidden=forced,
+            data=data,
         )
         if made:
             done.append(wave.id)

@@ -200,7 +200,12 @@ def run(
         application = build_app(settings)
     except (SettingsError, SurveyFileError) as exc:
         fail(str(exc))
-    asyncio.run(run_bot(application, options))
+
+    async def serve() -> None:
+        await _backfill(application)
+        await run_bot(application, options)
+
+    asyncio.run(serve())
 
 
 @db_app.command("upgrade")
