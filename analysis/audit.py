@@ -604,19 +604,15 @@ class ComponentModel:
 
 
 def _question_values(structure: Structure, q: QuestionCounts) -> np.ndarray:
-    out = np.zeros(len(structure.cells), dtype=np.int64)
-    for cell in structure.cells:
-        block, members = cell.blocks[0], structure.blocks[cell.blocks[0]].members[cell.id]
-        out[cell.id] = int(q.answering[block][members].sum())
-    return out
+    """People answering the question, per cell (computed once, when it was counted)."""
+    assert len(q.cell_answering) == len(structure.cells)
+    return q.cell_answering
 
 
 def _answer_values(structure: Structure, q: QuestionCounts) -> np.ndarray:
-    out = np.zeros((len(structure.cells), len(q.options)), dtype=np.int64)
-    for cell in structure.cells:
-        block, members = cell.blocks[0], structure.blocks[cell.blocks[0]].members[cell.id]
-        out[cell.id] = q.answers[block][members].sum(axis=0)
-    return out
+    """Answers to the question, cells x options."""
+    assert len(q.cell_answers) == len(structure.cells)
+    return q.cell_answers
 
 
 # --- the checks -----------------------------------------------------------------------------

@@ -370,6 +370,9 @@ class QuestionCounts:
     always: bool  # everyone who responded answered it (so its n is the respondent count)
     answering: list[np.ndarray]  # per block: people answering, per base cell
     answers: list[np.ndarray]  # per block: base cells x options
+    # Per cell of the structure: people answering, and cells x options.
+    cell_answering: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    cell_answers: np.ndarray = field(default_factory=lambda: np.empty((0, 0), dtype=np.int64))
 
 
 @dataclass
@@ -434,5 +437,13 @@ def count(structure: Structure, data: WaveData) -> Counts:
             and question.show_if is None
             and all(np.array_equal(x, r) for x, r in zip(answering, respondents, strict=True))
         )
-        questions.append(QuestionCounts(question, options, always, answering, answers))
+        by_cell = np.zeros((len(structure.cells), n_options), dtype=np.int64)
+        n_by_cell = np.zeros(len(structure.cells), dtype=np.int64)
+        for cell in structure.cells:
+            home, members = structure.members(cell.id)
+            by_cell[cell.id] = answers[home][members].sum(axis=0)
+            n_by_cell[cell.id] = answering[home][members].sum()
+        questions.append(
+            QuestionCounts(question, options, always, answering, answers, n_by_cell, by_cell)
+        )
     return Counts(respondents, questions)
