@@ -151,6 +151,14 @@ class Program:
         self._milp: Any = None
         self._cost_columns = np.empty(0, dtype=np.int32)
         self.pool: list[np.ndarray] = []
+        # The real counts: a whole-number point every published figure agrees with, so
+        # the attacker can never rule it out. Any solution that differs from it in a sum
+        # shows that sum is not pinned.
+        self.truth: np.ndarray | None = None
+        # Fractional solutions of a program too large for integer programs: there the
+        # linear bound, rounded inwards, is the answer, so a fractional point certifies a
+        # bound just as the program for that bound would (see `reach`).
+        self.relaxed: list[np.ndarray] = []
 
     def rows(
         self,
@@ -276,6 +284,10 @@ class Program:
         if np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
             self._remember(np.round(solution))
             return float(value)
+        if self.columns > INTEGER_COLUMNS:
+            self.relaxed.append(solution)
+            if len(self.relaxed) > POOL_SIZE:
+                self.relaxed.pop(0)
         if not exact:
             return None
         if decides is None:
@@ -393,12 +405,26 @@ class Program:
         if len(self.pool) > POOL_SIZE:
             self.pool.pop(0)
 
-    def seen(self, columns: np.ndarray) -> np.ndarray:
-        """The sum of `columns` in every whole-number solution found so far: each is a
-        point the attacker cannot rule out, so it certifies part of a range for free."""
-        if not self.pool:
-            return np.empty(0)
-        return np.array([solution[columns].sum() for solution in self.pool])
+    def reach(self, columns: np.ndarray) -> tuple[float, float]:
+        """(a, b): the solutions found so far show the sum of `columns` has a low of at
+        most a and a high of at least b, for free.
+
+        Each whole-number solution (and the real counts) is a point the attacker cannot
+        rule out. In a program too large for integer programs, a fractional solution
+        with value v bounds the linear optimum as well: the low is at most ceil(v) and
+        the high at least floor(v), exactly what that bound's own program would conclude.
+        (inf, -inf) if nothing has been found.
+        """
+        low, high = math.inf, -math.inf
+        points = self.pool if self.truth is None else [self.truth, *self.pool]
+        for solution in points:
+            value = float(solution[columns].sum())
+            low, high = min(low, value), max(high, value)
+        for solution in self.relaxed:
+            value = float(solution[columns].sum())
+            low = min(low, math.ceil(value - TOLERANCE))
+            high = max(high, math.floor(value + TOLERANCE))
+        return low, high
 
     def low(
         self, columns: np.ndarray, stats: AuditStats, decides: float | None = None
@@ -536,6 +562,18 @@ class ComponentModel:
             self._publish(hidden.pattern(key), _question_values(structure, q), answering, key)
         if question is not None:
             self._answers(question, hidden.pattern(question.question.key), sizes)
+        truth = np.zeros(self.layout.columns)
+        for b in self.blocks:
+            truth[self.layout.respondents[b] + np.arange(sizes[b])] = counts.respondents[b]
+            for q in optional:
+                start = self.layout.answering[q.question.key][b]
+                truth[start + np.arange(sizes[b])] = q.answering[b]
+            if question is not None:
+                start = self.layout.answers[b]
+                truth[start + np.arange(sizes[b] * len(question.options))] = question.answers[
+                    b
+                ].reshape(-1)
+        self.program.truth = truth
 
     def _publish(self, pattern: np.ndarray, published: np.ndarray, columns: Any, key: str) -> None:
         """Shown cells are equations; a hidden cell is one unknown in all its blocks."""
@@ -632,56 +670,63 @@ class Safe:
     questions: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
 
 
+@dataclass
+class Settled:
+    """What the attacker can prove of a cell's size: 0 if they cannot rule out that it is
+    empty or has at least k people, else the smallest size they can prove (None: did not
+    solve), with the published figures that proof rests on."""
+
+    low: int | None
+    binding: set[Tag] = field(default_factory=set)
+
+
 def _settle(
     program: Program,
     cells: dict[int, np.ndarray],
     k: dict[int, int],
     stats: AuditStats,
-) -> dict[int, int | None]:
-    """For each cell, 0 if the attacker cannot rule out that it is empty or that it has at
-    least k people; otherwise the smallest size they can prove (None: did not solve).
+) -> dict[int, Settled]:
+    """Settle each cell's size (see Settled).
 
     Most cells are settled without a program of their own: one joint minimisation shows
     every cell that can be 0 (a joint maximisation costs more than it saves: it seldom
-    lifts a small hidden group to k). Only the rest get their own pair of programs.
+    lifts a small hidden group to k), and every solution found since is a certificate
+    too. Only the rest get their own pair of programs.
     """
-    out: dict[int, int | None] = {}
+    out: dict[int, Settled] = {}
     if not cells:
         return out
     joint = np.concatenate(list(cells.values()))
     program.extreme(joint, np.ones(len(joint)), False, stats, exact=False)
-    left = {c: cols for c, cols in cells.items() if not _can_be(program, cols, 0, k[c])}
-    out.update(dict.fromkeys(set(cells) - set(left), 0))
-    for cell, columns in left.items():
+    for cell, columns in cells.items():
         if _can_be(program, columns, 0, k[cell]):
-            out[cell] = 0
+            out[cell] = Settled(0)
             continue
         low = program.low(columns, stats, decides=1)
         if low is None or low < 1:
-            out[cell] = low if low is None else 0
+            out[cell] = Settled(low if low is None else 0)
             continue
+        binding = set(program.binding)
         large = _reaches(program, columns, k[cell], stats)
-        out[cell] = None if large is None else (0 if large else low)
+        if large is None:
+            out[cell] = Settled(None)
+        elif large:
+            out[cell] = Settled(0)
+        else:
+            out[cell] = Settled(low, binding | program.binding)
     return out
 
 
 def _can_be(program: Program, columns: np.ndarray, low: int, high: int) -> bool:
     """Whether some whole-number solution found so far puts the cell at `low` or below,
     or at `high` or above."""
-    seen = program.seen(columns)
-    return bool(len(seen) and (seen.min() < low + 0.5 or seen.max() > high - 0.5))
-
-
-def _why_low(program: Program, columns: np.ndarray, stats: AuditStats) -> set[Tag]:
-    """The published figures that prove the cell's lower bound."""
-    program.extreme(columns, np.ones(len(columns)), False, stats, decides=1)
-    return set(program.binding)
+    a, b = program.reach(columns)
+    return a < low + 0.5 or b > high - 0.5
 
 
 def _reaches(program: Program, columns: np.ndarray, value: int, stats: AuditStats) -> bool | None:
     """Whether the cell can be as large as `value` (None: did not solve)."""
-    seen = program.seen(columns)
-    if len(seen) and seen.max() >= value - 0.5:
+    if program.reach(columns)[1] >= value - 0.5:
         return True
     high = program.high(columns, stats, decides=value - 1)
     return None if high is None else high >= value
@@ -717,21 +762,20 @@ def audit_respondents(
     program = model.program
     columns = {c.id: model.respondent_columns(c.id, c.blocks[0]) for c in wanted}
     stats.cells_checked += len(wanted)
-    lows = _settle(program, columns, {c.id: c.k for c in wanted}, stats)
+    settled = _settle(program, columns, {c.id: c.k for c in wanted}, stats)
     for cell in wanted:
-        low = lows[cell.id]
+        low = settled[cell.id].low
         if low is None:
             failures.append(Failure(cell.id, RESPONDENTS, "did not solve"))
         elif low < 1:
             safe.respondents.add(cell.id)
         else:
-            binding = set(program.binding) | _why_low(program, columns[cell.id], stats)
             failures.append(
                 Failure(
                     cell.id,
                     RESPONDENTS,
                     f"respondents at least {low}, under {cell.k}",
-                    tuple(sorted(binding)),
+                    tuple(sorted(settled[cell.id].binding)),
                 )
             )
     return failures
@@ -822,22 +866,21 @@ def audit_question(
     model = ComponentModel(structure, counts, values, hidden, blocks, question)
     program = model.program
     people = {c.id: model.answering_columns(key, c.id, c.blocks[0]) for c in wanted}
-    lows = _settle(program, people, {c.id: c.k for c in wanted}, stats)
+    settled = _settle(program, people, {c.id: c.k for c in wanted}, stats)
     stats.cells_checked += len(wanted)
     interest = []
     failed: set[int] = set()
     for cell in wanted:
-        low = lows[cell.id]
+        low = settled[cell.id].low
         if low is None:
             failures.append(Failure(cell.id, key, "did not solve"))
         elif low >= 1:
-            binding = set(program.binding) | _why_low(program, people[cell.id], stats)
             failures.append(
                 Failure(
                     cell.id,
                     key,
                     f"answering at least {low}, under {cell.k}",
-                    tuple(sorted(binding)),
+                    tuple(sorted(settled[cell.id].binding)),
                 )
             )
         elif answer_values[cell.id].any():
@@ -857,10 +900,10 @@ def audit_question(
     for cell, option, columns in pairs:
         if cell.id in failed:
             continue
-        seen = program.seen(columns)
-        if len(seen) and (seen.min() < 0.5 or seen.max() - seen.min() > 0.5):
-            continue  # 0, or two different values, are both possible
         truth = int(answer_values[cell.id, option])
+        a, b = program.reach(columns)
+        if a < truth - 0.5 or b > truth + 0.5:
+            continue  # another value than the real one is possible
         lowest = program.low(columns, stats, decides=truth)
         if lowest is None:
             failures.append(Failure(cell.id, key, "did not solve"))
@@ -899,8 +942,7 @@ def audit_question(
                 if not others:
                     continue
                 columns = np.concatenate(others)
-                seen = program.seen(columns)
-                if len(seen) and seen.max() >= 0.5:
+                if program.reach(columns)[1] >= 0.5:
                     continue
                 gap = program.high(columns, stats, decides=0)
             if gap is None or gap <= 0:
