@@ -463,7 +463,7 @@ def responses_import(
     """Import responses from a CSV file: all rows are stored, or none."""
     text = _read_text(file)
 
-    async def work(application: App) -> tuple[Any, int]:
+    async def work(application: App) -> services.ImportedResponses:
         if survey not in application.catalog:
             raise services.ServiceError(
                 f"no survey with key '{survey}' (known: {', '.join(application.catalog.keys())})"
@@ -477,10 +477,44 @@ def responses_import(
             application.sessions, survey, monitoring, text, wave_id=wave, today=date.today()
         )
 
-    stored_wave, count = _with_app(work)
+    done = _with_app(work)
     typer.echo(
-        f"{file}: {count} response(s) imported into wave {stored_wave.id} ({stored_wave.label})"
+        f"{file}: {done.count} response(s) imported into wave {done.wave.id} "
+        f"({done.wave.label}) as import {done.import_id}; until the wave's results are "
+        f"released, 'firevoice responses withdraw {done.import_id}' takes them out again"
     )
+
+
+@responses_app.command("imports")
+def responses_imports() -> None:
+    """List the file imports in the database, with their wave and size."""
+
+    async def work(application: App) -> list[services.ImportRecord]:
+        return await services.list_imports(application.sessions)
+
+    records = _with_app(work)
+    if not records:
+        typer.echo(
+            "no imported responses (responses imported before imports had ids are not listed)"
+        )
+    for r in records:
+        state = "released, fixed" if r.released else "can be withdrawn"
+        typer.echo(
+            f"{r.import_id}  wave {r.wave_id} ({r.survey_key})  {r.count} response(s)  {state}"
+        )
+
+
+@responses_app.command("withdraw")
+def responses_withdraw(
+    import_id: Annotated[str, typer.Argument(help="The import's id, as 'import' printed it.")],
+) -> None:
+    """Delete every response of one file import, before its wave's results are released."""
+
+    async def work(application: App) -> tuple[Any, int]:
+        return await services.withdraw_import(application.sessions, import_id)
+
+    wave, count = _with_app(work)
+    typer.echo(f"withdrew import {import_id}: {count} response(s) deleted from wave {wave.id}")
 
 
 # --- links --------------------------------------------------------------------------------

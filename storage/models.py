@@ -176,6 +176,9 @@ class Response(Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     submitted_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(16))  # telegram | import
+    # The file import a response came from (None for the chat), so a wrong import can be
+    # withdrawn whole before the wave is released.
+    import_id: Mapped[str | None] = mapped_column(String(16), index=True)
 
     # Equality snapshot: one nullable column per characteristic (None = not answered).
     age_band: Mapped[str | None] = mapped_column(String(40))

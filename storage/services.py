@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer as AnswerRow
@@ -344,6 +344,7 @@ def new_response(
     channel: str,
     answers: Mapping[str, Answer],
     snapshot: Snapshot,
+    import_id: str | None = None,
 ) -> tuple[Response, list[AnswerRow]]:
     # uuid4 from the OS's random source: ids say nothing about order or count.
     response = Response(
@@ -352,6 +353,7 @@ def new_response(
         unit_id=unit_id,
         submitted_on=submitted_on,
         channel=channel,
+        import_id=import_id,
         **snapshot,
     )
     return response, answer_rows(survey, answers)
@@ -370,7 +372,7 @@ async def import_responses(
     *,
     wave_id: int | None,
     today: date,
-) -> tuple[Wave, int]:
+) -> ImportedResponses:
     """Validate every row, then store all of them in one transaction (or none)."""
     async with UnitOfWork(sessions) as uow:
         wave = await resolve_wave(uow, survey_key, wave_id)
@@ -384,6 +386,7 @@ async def import_responses(
                 "added after a report could be picked out by comparing it with the next one. "
                 "Open a new wave for these answers ('firevoice wave open')"
             )
+        import_id = f"{wave.id}-{secrets.token_hex(4)}"
         survey = wave_survey(wave)
         # The organisation as the wave opened with it: units added or moved since belong
         # to later waves.
@@ -401,10 +404,72 @@ async def import_responses(
                 "import",
                 row.answers,
                 row.snapshot,
+                import_id,
             )
             uow.responses.add(response, rows)
         await uow.commit()
-        return wave, len(parsed)
+        return ImportedResponses(wave, len(parsed), import_id)
+
+
+@dataclass(frozen=True)
+class ImportedResponses:
+    wave: Wave
+    count: int
+    import_id: str  # what 'firevoice responses withdraw' takes
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    import_id: str
+    wave_id: int
+    survey_key: str
+    count: int
+    released: bool
+
+
+async def list_imports(sessions: Sessions) -> list[ImportRecord]:
+    """Every file import still in the database, oldest wave first."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Response.import_id, Wave.id, Wave.survey_key, Wave.reported_on, func.count())
+            .join(Wave, Wave.id == Response.wave_id)
+            .where(Response.import_id.is_not(None))
+            .group_by(Response.import_id, Wave.id, Wave.survey_key, Wave.reported_on)
+            .order_by(Wave.id, Response.import_id)
+        )
+        return [
+            ImportRecord(str(import_id), wave_id, key, int(n), reported is not None)
+            for import_id, wave_id, key, reported, n in rows
+        ]
+
+
+async def withdraw_import(sessions: Sessions, import_id: str) -> tuple[Wave, int]:
+    """Delete every response of one file import, with its answers, in one transaction.
+
+    Only while the wave's results are unreleased: a released wave's figures are fixed, and
+    correcting them needs a superseding publication audited together with the first, which
+    this version cannot make.
+    """
+    async with UnitOfWork(sessions) as uow:
+        wave_id = await uow.session.scalar(
+            select(Response.wave_id).where(Response.import_id == import_id).limit(1)
+        )
+        if wave_id is None:
+            raise ServiceError(
+                f"there is no import {import_id!r} ('firevoice responses imports' lists them)"
+            )
+        wave = await uow.session.get(Wave, wave_id, with_for_update=True)
+        assert wave is not None  # responses point at their wave (foreign key)
+        if wave.reported_on is not None:
+            raise ServiceError(
+                f"import {import_id!r} is in wave {wave.id}, whose results were released on "
+                f"{wave.reported_on.isoformat()}: its figures are fixed and nothing was "
+                "withdrawn. Correcting a released wave needs a superseding publication, which "
+                "this version of firevoice cannot make yet"
+            )
+        result = await uow.session.execute(delete(Response).where(Response.import_id == import_id))
+        await uow.commit()
+        return wave, int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- chat submissions and people ---------------------------------------------------------

@@ -207,6 +207,58 @@ def test_a_full_paper_form_import_keeps_the_anonymity_rules(cli: Cli, database_u
     assert again.returncode == 1 and "has no open wave" in again.stderr
 
 
+def test_a_wrong_import_is_withdrawn_whole_until_the_wave_is_released(
+    cli: Cli, database_url: str
+) -> None:
+    from datetime import date
+
+    assert cli("org", "import", cli.write("org.csv", ORG_CSV)).returncode == 0
+    assert cli("wave", "open", "--survey", "staff_pulse").returncode == 0
+    today = date.today().isoformat()
+    line = f"STN01-RED,{today},agree,agree,agree,agree,no,,agree,agree,agree,agree,8,,,male,,no,"
+    right = cli(
+        "responses",
+        "import",
+        cli.write("right.csv", f"{PULSE_HEADER}\n{line}"),
+        "--survey",
+        "staff_pulse",
+    )
+    wrong = cli(
+        "responses",
+        "import",
+        cli.write("wrong.csv", "\n".join([PULSE_HEADER, line, line])),
+        "--survey",
+        "staff_pulse",
+    )
+    assert right.returncode == 0 and wrong.returncode == 0, wrong.stderr
+    wrong_id = wrong.stdout.split(" as import ")[1].split(";")[0]
+    right_id = right.stdout.split(" as import ")[1].split(";")[0]
+    assert f"'firevoice responses withdraw {wrong_id}'" in wrong.stdout
+    listed = cli("responses", "imports").stdout
+    assert f"{wrong_id}  wave 1 (staff_pulse)  2 response(s)  can be withdrawn" in listed
+    assert f"{right_id}  wave 1 (staff_pulse)  1 response(s)" in listed
+
+    unknown = cli("responses", "withdraw", "9-nothing")
+    assert unknown.returncode == 1 and "there is no import '9-nothing'" in unknown.stderr
+    withdrawn = cli("responses", "withdraw", wrong_id)
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert f"withdrew import {wrong_id}: 2 response(s) deleted from wave 1" in withdrawn.stdout
+    assert query(database_url, "SELECT count(*) FROM responses") == [(1,)]
+    assert query(
+        database_url,
+        "SELECT count(*) FROM answers WHERE response_id NOT IN (SELECT id FROM responses)",
+    ) == [(0,)]
+    assert wrong_id not in cli("responses", "imports").stdout
+
+    assert cli("wave", "close", "1").returncode == 0
+    assert cli("wave", "release", "1").returncode == 0
+    fixed = cli("responses", "withdraw", right_id)
+    assert fixed.returncode == 1 and "Traceback" not in fixed.stderr
+    assert "released on" in fixed.stderr and "nothing was withdrawn" in fixed.stderr
+    assert query(database_url, "SELECT count(*) FROM responses") == [(1,)]
+    assert "released, fixed" in cli("responses", "imports").stdout
+
+
 def test_a_wave_past_its_closing_date_is_closed_and_can_be_reported(
     cli: Cli, database_url: str
 ) -> None:

@@ -95,10 +95,10 @@ async def test_imported_responses_are_stored_all_or_nothing(
     wave = await open_pulse(sessions, catalog)
     monitoring = catalog.get(MONITORING_SURVEY_KEY)
     good = "\n".join([HEADER, row("STN01-RED"), row("STN01-WHITE", 3, "male"), row("CTRL")])
-    _, stored = await services.import_responses(
+    stored = await services.import_responses(
         sessions, "staff_pulse", monitoring, good, wave_id=None, today=TODAY
     )
-    assert stored == 3
+    assert stored.count == 3 and stored.wave.id == wave.id
     bad = "\n".join([HEADER, row("STN01-RED"), row("STN01-RED", enps=12)])
     with pytest.raises(ResponseImportError):
         await services.import_responses(
