@@ -718,8 +718,8 @@ def _settle(
 
 
 def _can_be(program: Program, columns: np.ndarray, low: int, high: int) -> bool:
-    """Whether some whole-number solution found so far puts the cell at `low` or below,
-    or at `high` or above."""
+    """Whether the solutions found so far show the cell can be at `low` or below, or at
+    `high` or above (Program.reach)."""
     a, b = program.reach(columns)
     return a < low + 0.5 or b > high - 0.5
 
