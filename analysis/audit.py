@@ -896,7 +896,11 @@ def audit_question(
         for option in range(len(question.options))
         if answer_values[cell.id, option] > 0 and option not in implied[cell.id]
     ]
-    _spread(program, [columns for _, _, columns in pairs], stats, rng)
+    if program.columns <= INTEGER_COLUMNS:
+        # A larger program skips it: there every pin check's own solution, fractional or
+        # not, certifies the other pairs too (Program.reach), for less than the two
+        # spread solves cost on a model that size.
+        _spread(program, [columns for _, _, columns in pairs], stats, rng)
     for cell, option, columns in pairs:
         if cell.id in failed:
             continue
