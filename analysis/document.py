@@ -91,10 +91,6 @@ class Document:
         self.blocks.extend(blocks)
 
 
-def _label(text: str) -> Cell:
-    return Cell(text)
-
-
 def _hidden(k: int) -> Cell:
     return Cell(
         HIDDEN,
@@ -109,11 +105,12 @@ def _table(
     return Table(tuple(headers), tuple(tuple(Cell(c) for c in row) for row in rows), widths)
 
 
-def _summary_frame(tables: Tables) -> pd.DataFrame:
-    results = tables.results
+def _scope_rows(tables: Tables, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` (results or distribution) for the view's whole scope: the
+    wave's total, or the scope unit's own row."""
     if tables.scope is None:
-        return results[results["breakdown"] == "all"]
-    return results[(results["group"] == tables.scope) & results["breakdown"].isin(LEVELS)]
+        return frame[frame["breakdown"] == "all"]
+    return frame[(frame["group"] == tables.scope) & frame["breakdown"].isin(LEVELS)]
 
 
 def _respondents(tables: Tables) -> Paragraph | None:
@@ -148,7 +145,7 @@ def _summary_table(tables: Tables, frame: pd.DataFrame) -> Table:
         match = frame[frame["question"] == question.key]
         if match.empty:
             continue
-        text = _label(localise(question.text, "en"))
+        text = Cell(localise(question.text, "en"))
         r = match.iloc[0]
         if bool(r["suppressed"]):
             rows.append((text, *[_hidden(tables.k_unit)] * 4))
@@ -175,7 +172,7 @@ def _matrix(tables: Tables, breakdown: str, k: int) -> list[Block]:
     for group in dict.fromkeys(results["group"]):
         first = results[results["group"] == group].iloc[0]
         row = [
-            _label(group_label(tables.group_labels, breakdown, group)),
+            Cell(group_label(tables.group_labels, breakdown, group)),
             _hidden(k) if bool(first["suppressed"]) else Cell(fmt(first["n"])),
         ]
         for q in questions:
@@ -241,7 +238,7 @@ def _units(tables: Tables) -> list[Block]:
     k = tables.k_unit
     rows: list[tuple[Cell, ...]] = []
     for r in tables.response_rates.itertuples(index=False):
-        name = _label(f"{r.name} ({r.kind})")
+        name = Cell(f"{r.name} ({r.kind})")
         if r.suppressed:
             rows.append((name, _hidden(k), Cell(fmt(r.headcount)), _hidden(k)))
         else:
@@ -331,12 +328,7 @@ def _gaps(tables: Tables) -> list[Block]:
 
 
 def _distribution(tables: Tables) -> list[Block]:
-    dist = tables.distribution
-    overall = (
-        dist[dist["breakdown"] == "all"]
-        if tables.scope is None
-        else dist[(dist["group"] == tables.scope) & dist["breakdown"].isin(LEVELS)]
-    )
+    overall = _scope_rows(tables, tables.distribution)
     out: list[Block] = [Heading(2, "Answers to each question", "questions")]
     for question in tables.questions:
         if question.type == QuestionType.FREE_TEXT:
@@ -347,7 +339,7 @@ def _distribution(tables: Tables) -> list[Block]:
         labels = {o.key: localise(o.text, "en") for o in question.choices()}
         rows: list[tuple[Cell, ...]] = []
         for r in rows_q.itertuples(index=False):
-            label = _label(labels.get(r.option, r.option))
+            label = Cell(labels.get(r.option, r.option))
             if r.suppressed:
                 rows.append((label, _hidden(tables.k_unit), _hidden(tables.k_unit)))
             else:
@@ -369,7 +361,7 @@ def _trend(tables: Tables) -> list[Block]:
         match = trend[trend["question"] == question.key]
         if match.empty:
             continue
-        row = [_label(localise(question.text, "en"))]
+        row = [Cell(localise(question.text, "en"))]
         for wave in waves:
             cell = match[match["label"] == wave]
             if cell.empty:
@@ -442,7 +434,7 @@ def build(tables: Tables) -> Document:
     respondents = _respondents(tables)
     if respondents is not None:
         doc.add(respondents)
-    doc.add(_summary_table(tables, _summary_frame(tables)), *_frameworks(tables))
+    doc.add(_summary_table(tables, _scope_rows(tables, tables.results)), *_frameworks(tables))
     charts = chart_module.all_charts(tables)
     if charts:
         doc.add(Heading(2, "Charts", "charts", new_page=True), *(Figure(c) for c in charts))
