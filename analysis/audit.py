@@ -81,11 +81,13 @@ class Hidden:
 
     A question's pattern always includes the respondent pattern: a group hidden in the
     response-rate table is hidden for every question, so no question's n can give it away.
+    `fixed` cells (an earlier version's, already published) are never hidden further.
     """
 
     def __init__(self, cells: int, questions: Iterable[str]):
         self.respondents = np.zeros(cells, dtype=bool)
         self.questions = {key: np.zeros(cells, dtype=bool) for key in questions}
+        self.fixed = np.zeros(cells, dtype=bool)
 
     def pattern(self, key: str) -> np.ndarray:
         if key == RESPONDENTS:
@@ -94,7 +96,7 @@ class Hidden:
 
     def hide(self, key: str, cell: int) -> bool:
         target = self.respondents if key == RESPONDENTS else self.questions[key]
-        if target[cell]:
+        if target[cell] or self.fixed[cell]:
             return False
         target[cell] = True
         return True

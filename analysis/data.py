@@ -217,14 +217,23 @@ def _scale_text(numbers: np.ndarray) -> np.ndarray:
     return out
 
 
-async def load_wave(engine: AsyncEngine, wave: Wave, monitoring: Survey | None) -> WaveData:
-    """Read one wave from the database into a WaveData, encoding each chunk as it arrives."""
+async def load_wave(
+    engine: AsyncEngine,
+    wave: Wave,
+    monitoring: Survey | None,
+    selection: reporting.Rows = reporting.COUNTED,
+) -> WaveData:
+    """Read one wave from the database into a WaveData, encoding each chunk as it arrives.
+
+    By default the responses the wave's figures count now; a correction reads other
+    selections too (reporting.Rows).
+    """
     survey = wave_survey(wave)
     units = Units.from_rows(await reporting.wave_org(engine, wave.id))
     encoder = _Encoder(survey, monitoring, units)
     pivot = reporting.pivot_columns(survey)
     parts: list[dict[str, np.ndarray]] = []
-    async for names, rows in reporting.response_rows(engine, wave.id, survey):
+    async for names, rows in reporting.response_rows(engine, wave.id, survey, rows=selection):
         raw = dict(zip(names, (_objects(c) for c in zip(*rows, strict=True)), strict=True))
         columns = {key: raw[key] for key in ("unit", *CHARACTERISTICS)}
         for column in pivot:
@@ -241,8 +250,8 @@ async def load_wave(engine: AsyncEngine, wave: Wave, monitoring: Survey | None) 
 
     multi_keys = [q.key for q in survey.questions if q.type == QuestionType.MULTIPLE_CHOICE]
     text_keys = [q.key for q in survey.questions if q.type == QuestionType.FREE_TEXT]
-    multi_rows = await reporting.long_answers(engine, wave.id, multi_keys, "option")
-    text_rows = await reporting.long_answers(engine, wave.id, text_keys, "text")
+    multi_rows = await reporting.long_answers(engine, wave.id, multi_keys, "option", selection)
+    text_rows = await reporting.long_answers(engine, wave.id, text_keys, "text", selection)
     data = WaveData(
         survey=survey,
         wave_id=wave.id,

@@ -437,13 +437,27 @@ def count(structure: Structure, data: WaveData) -> Counts:
             and question.show_if is None
             and all(np.array_equal(x, r) for x, r in zip(answering, respondents, strict=True))
         )
-        by_cell = np.zeros((len(structure.cells), n_options), dtype=np.int64)
-        n_by_cell = np.zeros(len(structure.cells), dtype=np.int64)
-        for cell in structure.cells:
-            home, members = structure.members(cell.id)
-            by_cell[cell.id] = answers[home][members].sum(axis=0)
-            n_by_cell[cell.id] = answering[home][members].sum()
         questions.append(
-            QuestionCounts(question, options, always, answering, answers, n_by_cell, by_cell)
+            QuestionCounts(
+                question,
+                options,
+                always,
+                answering,
+                answers,
+                *per_cell(structure, answering, answers),
+            )
         )
     return Counts(respondents, questions)
+
+
+def per_cell(
+    structure: Structure, answering: list[np.ndarray], answers: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A question's people answering and answer counts (cells x options), per cell."""
+    by_cell = np.zeros((len(structure.cells), answers[0].shape[1]), dtype=np.int64)
+    n_by_cell = np.zeros(len(structure.cells), dtype=np.int64)
+    for cell in structure.cells:
+        home, members = structure.members(cell.id)
+        by_cell[cell.id] = answers[home][members].sum(axis=0)
+        n_by_cell[cell.id] = answering[home][members].sum()
+    return n_by_cell, by_cell

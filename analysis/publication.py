@@ -25,13 +25,14 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from analysis import audit, disclosure, stats
+from analysis import audit, disclosure, stats, versions
 from analysis.data import WaveData
 from analysis.linked import (
     ALL,
@@ -290,8 +291,11 @@ class _Suppressor:
         below: np.ndarray = (self.values(key) < self.k) | self.unpublished
         return below
 
-    def propagate(self, key: str, mask: np.ndarray) -> None:
-        """Secondary suppression: repeat over every partition until nothing changes."""
+    def propagate(self, key: str, mask: np.ndarray, fixed: np.ndarray) -> None:
+        """Secondary suppression: repeat over every partition until nothing changes.
+
+        Partitions of `fixed` cells (an earlier version's, already published) are left as
+        they were published."""
         values = self.values(key)
         remainders = {
             (b, p): self.remainder(key, b, part.remainder)
@@ -304,6 +308,8 @@ class _Suppressor:
             for b, block in enumerate(self.structure.blocks):
                 for p, part in enumerate(block.partitions):
                     children = part.children
+                    if fixed[part.parent]:
+                        continue
                     if mask[part.parent]:
                         # A hidden total hides its parts, or they would add up to it.
                         fresh = [c for c in children if not mask[c]]
@@ -338,8 +344,9 @@ class _Suppressor:
         each, so headline figures are the last to go. A shown group whose people all
         gave one answer is kept if possible: it is what makes that answer public for the
         groups inside it, and hiding it would only expose them. Then the smallest shown
-        sibling of the failing cell, then its smallest shown total; if nothing is left,
-        everything in its blocks (fail closed).
+        sibling of the failing cell, then its smallest shown total, then the wave's total
+        if the proof rests on it; if nothing is left, everything in its blocks (fail
+        closed). Nothing, if a figure the proof rests on was hidden earlier in this round.
         """
         key = failure.pattern
         if failure.cell < 0:
@@ -351,6 +358,13 @@ class _Suppressor:
             for done in safe.questions.values():
                 done.update(dict.fromkeys(cells, frozenset(range(1000))))
             return [(audit.RESPONDENTS, c) for c in cells if hidden.hide(audit.RESPONDENTS, c)]
+        proof = [
+            (pattern_key, cell)
+            for pattern_key, cell in failure.binding
+            if cell != failure.cell and self.structure.cells[cell].published
+        ]
+        if any(hidden.pattern(pattern_key)[cell] for pattern_key, cell in proof):
+            return []  # a figure the proof rests on was hidden since: the next round looks again
         binding = [
             (
                 self.tier[cell],
@@ -359,15 +373,12 @@ class _Suppressor:
                 cell,
                 pattern_key,
             )
-            for pattern_key, cell in failure.binding
-            if cell != failure.cell
-            and self.structure.cells[cell].published
-            and not hidden.pattern(pattern_key)[cell]
-            and self.values(pattern_key)[cell] > 0
-            and self.structure.cells[cell].breakdown != "all"
+            for pattern_key, cell in proof
+            if not hidden.fixed[cell] and self.values(pattern_key)[cell] > 0
         ]
-        if binding:
-            *_, cell, pattern_key = min(binding)
+        others = [b for b in binding if self.structure.cells[b[3]].breakdown != "all"]
+        if others:
+            *_, cell, pattern_key = min(others)
             return [(pattern_key, cell)] if hidden.hide(pattern_key, cell) else []
         pattern = hidden.pattern(key)
         values = self.values(key)
@@ -375,8 +386,8 @@ class _Suppressor:
         parents: list[tuple[int, int]] = []
         for b, p in self.child_of.get(failure.cell, []):
             part = self.structure.blocks[b].partitions[p]
-            if pattern[part.parent]:
-                continue
+            if pattern[part.parent] or hidden.fixed[part.parent]:
+                continue  # (a fixed total's parts are fixed too)
             parents.append((int(values[part.parent]), part.parent))
             # For a group inside the remainder every shown child is a way in.
             siblings += [
@@ -388,6 +399,9 @@ class _Suppressor:
             choice = min(siblings)[1]
         elif parents:
             choice = min(parents)[1]
+        elif binding:  # only the wave's total is left to hide (in a correction, say)
+            *_, cell, pattern_key = min(binding)
+            return [(pattern_key, cell)] if hidden.hide(pattern_key, cell) else []
         else:
             every = {
                 c
@@ -410,28 +424,34 @@ def _tier(breakdown: str) -> int:
 
 
 def _protect(
-    structure: Structure, counts: Counts, forced: set[tuple[str, str]]
+    structure: Structure,
+    counts: Counts,
+    forced: set[tuple[str, str]],
+    start: audit.Hidden | None = None,
 ) -> tuple[audit.Hidden, AuditSummary]:
+    """Suppression and audit until nothing fails. `start` may fix cells (a correction's
+    earlier versions, analysis/versions.py) with the patterns they were published with."""
     started = time.perf_counter()
     suppressor = _Suppressor(structure, counts)
     keys = [q.question.key for q in counts.questions]
-    hidden = audit.Hidden(len(structure.cells), keys)
-    hidden.respondents |= suppressor.primary(audit.RESPONDENTS)
+    hidden = start or audit.Hidden(len(structure.cells), keys)
+    free = ~hidden.fixed
+    hidden.respondents |= suppressor.primary(audit.RESPONDENTS) & free
     for group in forced:
         if group in structure.index:
-            hidden.respondents[structure.index[group]] = True
+            hidden.hide(audit.RESPONDENTS, structure.index[group])
     for key in keys:
-        hidden.questions[key] |= suppressor.primary(key)
+        hidden.questions[key] |= suppressor.primary(key) & free
     stats_ = audit.AuditStats()
     safe = audit.Safe()
     added: set[tuple[str, int]] = set()
     rounds = 0
     while True:
         rounds += 1
-        suppressor.propagate(audit.RESPONDENTS, hidden.respondents)
+        suppressor.propagate(audit.RESPONDENTS, hidden.respondents, hidden.fixed)
         for key in keys:
-            hidden.questions[key] |= hidden.respondents
-            suppressor.propagate(key, hidden.questions[key])
+            hidden.questions[key] |= hidden.respondents & free
+            suppressor.propagate(key, hidden.questions[key], hidden.fixed)
         failures = audit.run(structure, counts, suppressor.respondents, hidden, safe, stats_)
         if not failures:
             break
@@ -446,8 +466,11 @@ def _protect(
         if not changes or rounds >= MAX_ROUNDS:
             # Nothing more to hide that would help: fail closed.
             log.warning("disclosure repairs did not converge; hiding every figure but the total")
-            everything = np.ones(len(structure.cells), dtype=bool)
-            everything[structure.index[ALL]] = hidden.respondents[structure.index[ALL]]
+            everything = free.copy()
+            if not hidden.fixed.any():
+                everything[structure.index[ALL]] = hidden.respondents[structure.index[ALL]]
+            # else a correction: its total less the earlier one's would be the withdrawn
+            # responses' own, so the total goes too
             hidden.respondents |= everything
             for key in keys:
                 hidden.questions[key] |= everything
@@ -469,6 +492,68 @@ def _protect(
         total_seconds=round(time.perf_counter() - started, 3),
     )
     return hidden, summary
+
+
+@dataclass
+class Earlier:
+    """What a correction is audited together with: every version of the wave's figures
+    published so far (oldest first), and the responses withdrawn at each later version and
+    now (`withdrawn[i]` was counted by versions 1 to i + 1)."""
+
+    publications: list[Publication]
+    withdrawn: list[WaveData]
+
+
+class MismatchError(ValueError):
+    """The responses no longer add up to a figure an earlier version published."""
+
+
+def _protect_correction(
+    structure: Structure, counts: Counts, earlier: Earlier, forced: set[tuple[str, str]]
+) -> tuple[audit.Hidden, AuditSummary]:
+    """Protect a new version jointly with every earlier one (analysis/versions.py): the
+    earlier versions' patterns are fixed as published, only the new version's cells are
+    hidden, and every version's hidden groups and each withdrawn part's own are checked."""
+    parts = [counts] + [count(structure, data) for data in earlier.withdrawn]
+    joint = versions.join(structure, len(earlier.withdrawn))
+    joint_counts = versions.join_counts(joint.structure, parts)
+    keys = [q.question.key for q in counts.questions]
+    start = audit.Hidden(len(joint.structure.cells), keys)
+    values = joint_counts.values(joint.structure)
+    for publication, ids in zip(earlier.publications, joint.earlier, strict=True):
+        start.fixed[ids] = True
+        shown = {(g.breakdown, g.group): g.respondents for g in publication.groups}
+        for cell in structure.cells:
+            n = shown.get(cell.key)
+            start.respondents[ids[cell.id]] = n is None
+            if n is not None and n != values[ids[cell.id]]:
+                raise MismatchError(
+                    f"version {publication.version} showed {n} respondents for "
+                    f"{cell.breakdown} {cell.group}, but the responses it counted now add up "
+                    f"to {values[ids[cell.id]]}"
+                )
+        for q in joint_counts.questions:
+            key = q.question.key
+            rows = {(a.breakdown, a.group): a for a in publication.answers.get(key, [])}
+            for cell in structure.cells:
+                row, j = rows.get(cell.key), ids[cell.id]
+                start.questions[key][j] = row is None or row.counts is None
+                if (
+                    row is not None
+                    and row.counts is not None
+                    and (
+                        row.n != q.cell_answering[j] or list(row.counts) != list(q.cell_answers[j])
+                    )
+                ):
+                    raise MismatchError(
+                        f"version {publication.version} showed other answers to {key} for "
+                        f"{cell.breakdown} {cell.group} than the responses it counted now give"
+                    )
+    hidden, summary = _protect(joint.structure, joint_counts, forced, start)
+    new = audit.Hidden(len(structure.cells), keys)
+    new.respondents = hidden.respondents[joint.new]
+    new.questions = {key: mask[joint.new] for key, mask in hidden.questions.items()}
+    return new, summary
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -624,6 +709,29 @@ def _comments(
     return sorted(allowed), comments
 
 
+def _as_before(
+    data: WaveData, units: list[str], comments: list[Comment], earlier: Earlier
+) -> tuple[list[str], list[Comment]]:
+    """A correction lists a unit's comments only where every earlier version listed exactly
+    the same ones: else the difference would be the withdrawn responses' comments (and a
+    unit whose list changed has every list above it changed too)."""
+
+    def listed(unit: str, found: list[Comment]) -> Counter[tuple[str, str]]:
+        inside = data.units.subtree(unit)
+        return Counter((c.question, c.text) for c in found if c.unit in inside)
+
+    kept = {
+        unit
+        for unit in units
+        if all(
+            unit in version.comment_units
+            and listed(unit, comments) == listed(unit, version.comments)
+            for version in earlier.publications
+        )
+    }
+    return sorted(kept), [c for c in comments if c.unit in kept]
+
+
 def publish(
     data: WaveData,
     *,
@@ -631,16 +739,24 @@ def publish(
     released_on: date,
     history: list[TrendRow] | None = None,
     forced_hidden: set[tuple[str, str]] | None = None,
-    version: int = 1,
-    supersedes: int | None = None,
+    earlier: Earlier | None = None,
     reason: str | None = None,
 ) -> Publication:
-    """Compute and protect everything a wave publishes. Pure: no database, no clock."""
+    """Compute and protect everything a wave publishes. Pure: no database, no clock.
+
+    With `earlier`, this is a correction: the next version, audited together with every
+    version already published (`reason` says why it was made).
+    """
     frame = data.responses
     categories = {key: [str(c) for c in frame[key].cat.categories] for key in CHARACTERISTICS}
     structure = build_structure(data, categories)
     counts = count(structure, data)
-    hidden, summary = _protect(structure, counts, forced_hidden or set())
+    if earlier is None:
+        hidden, summary = _protect(structure, counts, forced_hidden or set())
+    else:
+        if any(p.categories != categories for p in earlier.publications):
+            raise MismatchError("the equality categories are not those the wave was released with")
+        hidden, summary = _protect_correction(structure, counts, earlier, forced_hidden or set())
     values = counts.values(structure)
     shown = structure.published()
     groups = [
@@ -667,6 +783,8 @@ def publish(
             )
         answers[q.question.key] = rows
     comment_units, comments = _comments(data, structure, values, hidden.respondents)
+    if earlier is not None:
+        comment_units, comments = _as_before(data, comment_units, comments, earlier)
     table = data.units.table
     units = [
         UnitRow(
@@ -701,9 +819,9 @@ def publish(
         trend=trend,
         audit=summary,
         synthetic=data.synthetic,
-        version=version,
+        version=1 + (len(earlier.publications) if earlier else 0),
         released_on=released_on.isoformat(),
-        supersedes=supersedes,
+        supersedes=earlier.publications[-1].version if earlier else None,
         reason=reason,
     )
 
@@ -744,8 +862,10 @@ __all__ = [
     "AnswerRow",
     "AuditSummary",
     "Comment",
+    "Earlier",
     "Gap",
     "GroupRow",
+    "MismatchError",
     "Publication",
     "TrendRow",
     "UnitRow",

@@ -8,6 +8,7 @@ never release anything themselves.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -15,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analysis.data import WaveData, load_wave
 from analysis.labels import characteristic_labels
-from analysis.publication import Publication, TrendRow, publish
+from analysis.publication import Earlier, MismatchError, Publication, TrendRow, publish
 from analysis.tables import compute
 from storage import reporting, services
+from storage.models import Publication as PublicationRow
 from storage.models import Wave
+from storage.reporting import Rows
 from storage.services import ServiceError, Sessions
 from surveys.model import Survey
 
@@ -41,19 +44,21 @@ def _monitoring(wave: Wave, current: Survey | None) -> Survey | None:
     return current
 
 
-async def stored(sessions: Sessions, wave_id: int) -> Publication | None:
-    """The wave's publication in force, or None if it has not been released."""
-    row = await services.latest_publication(sessions, wave_id)
-    if row is None:
-        return None
+def _read(row: PublicationRow) -> Publication:
     try:
         return Publication.from_json(row.document)
     except (ValueError, KeyError, TypeError) as exc:
         raise ServiceError(
-            f"wave {wave_id}'s stored publication (version {row.version}) cannot be read: "
+            f"wave {row.wave_id}'s stored publication (version {row.version}) cannot be read: "
             f"{exc}. Nothing will be recomputed in its place; restore the database from a "
             "backup"
         ) from None
+
+
+async def stored(sessions: Sessions, wave_id: int) -> Publication | None:
+    """The wave's publication in force, or None if it has not been released."""
+    row = await services.latest_publication(sessions, wave_id)
+    return None if row is None else _read(row)
 
 
 async def _earlier(engine: AsyncEngine, wave: Wave) -> list[Wave]:
@@ -125,6 +130,84 @@ async def release(
         return again, False
     log.info("wave %s released: %s", wave_id, publication.audit.sentence().removesuffix("."))
     return publication, True
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    wave: Wave
+    count: int
+    correction: Publication | None  # the new version, if the wave had been released
+
+
+async def withdraw(
+    sessions: Sessions,
+    engine: AsyncEngine,
+    import_id: str,
+    *,
+    reason: str | None,
+    monitoring: Survey | None,
+    today: date,
+) -> Withdrawal:
+    """Take a wrong file import out of its wave.
+
+    Before release its responses are deleted. After release the wave's figures are out,
+    so the correction is a new version of its publication, computed without the import and
+    audited together with every version already published (analysis/versions.py); the
+    import's responses stay, marked, for the audits of any later correction.
+    """
+    wave, count = await services.find_import(sessions, import_id)
+    if wave.reported_on is None:
+        wave, deleted = await services.withdraw_import(sessions, import_id)
+        return Withdrawal(wave, deleted, None)
+    if not reason or not reason.strip():
+        raise ServiceError(
+            f"import {import_id!r} is in wave {wave.id}, whose results were released on "
+            f"{wave.reported_on.isoformat()}: withdrawing it publishes a corrected version "
+            "of them, which every report of the wave then shows with its reason. Say why "
+            "with --reason '...'; nothing was changed"
+        )
+    versions = [_read(row) for row in await services.publication_versions(sessions, wave.id)]
+    frozen = _monitoring(wave, monitoring)
+    kept = await load_wave(engine, wave, frozen, Rows(without_import=import_id))
+    withdrawn = [
+        await load_wave(engine, wave, frozen, Rows(withdrawn_in=version.version + 1))
+        for version in versions[:-1]
+    ]
+    withdrawn.append(await load_wave(engine, wave, frozen, Rows(only_import=import_id)))
+    kept.synthetic = versions[-1].synthetic
+    try:
+        correction = publish(
+            kept,
+            monitoring=frozen.model_dump(mode="json") if frozen else None,
+            released_on=today,
+            history=versions[-1].trend,
+            earlier=Earlier(versions, withdrawn),
+            reason=reason.strip(),
+        )
+    except MismatchError as exc:
+        raise ServiceError(
+            f"wave {wave.id} cannot be corrected: {exc}. The responses were changed outside "
+            "firevoice; nothing was changed"
+        ) from None
+    correction.closed_on = versions[-1].closed_on
+    await services.withdraw_released(
+        sessions,
+        import_id,
+        wave_id=wave.id,
+        document=correction.to_json(),
+        digest=correction.digest,
+        released_on=today,
+        version=correction.version,
+        reason=correction.reason or "",
+        expected=count,
+    )
+    log.info(
+        "wave %s corrected (version %s): %s",
+        wave.id,
+        correction.version,
+        correction.audit.sentence().removesuffix("."),
+    )
+    return Withdrawal(wave, count, correction)
 
 
 async def backfill(

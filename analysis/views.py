@@ -254,7 +254,10 @@ def tables(publication: Publication, *, scope: str | None = None, today: date) -
 def note(publication: Publication) -> str:
     """Which publication a view was read from, and what its audit proved."""
     version = f"version {publication.version}" + (
-        f", correcting an earlier version ({publication.reason})" if publication.supersedes else ""
+        f", correcting version {publication.supersedes} ({publication.reason}) and audited "
+        "together with every earlier version"
+        if publication.supersedes
+        else ""
     )
     return (
         f"Every figure here is read from wave {publication.wave_id}'s publication "

@@ -498,7 +498,12 @@ def responses_imports() -> None:
             "no imported responses (responses imported before imports had ids are not listed)"
         )
     for r in records:
-        state = "released, fixed" if r.released else "can be withdrawn"
+        if r.withdrawn_in is not None:
+            state = f"withdrawn (not counted since version {r.withdrawn_in} of the results)"
+        elif r.released:
+            state = "counted in released results (withdrawing it publishes a correction)"
+        else:
+            state = "can be withdrawn"
         typer.echo(
             f"{r.import_id}  wave {r.wave_id} ({r.survey_key})  {r.count} response(s)  {state}"
         )
@@ -507,14 +512,44 @@ def responses_imports() -> None:
 @responses_app.command("withdraw")
 def responses_withdraw(
     import_id: Annotated[str, typer.Argument(help="The import's id, as 'import' printed it.")],
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why (needed once the wave's results are released; every report shows it).",
+        ),
+    ] = None,
 ) -> None:
-    """Delete every response of one file import, before its wave's results are released."""
+    """Take one file import out of its wave.
 
-    async def work(application: App) -> tuple[Any, int]:
-        return await services.withdraw_import(application.sessions, import_id)
+    Before the wave's results are released, its responses are deleted. After, the results
+    are corrected by a new version, audited together with the versions already published.
+    """
+    from analysis.release import Withdrawal, withdraw
 
-    wave, count = _with_app(work)
-    typer.echo(f"withdrew import {import_id}: {count} response(s) deleted from wave {wave.id}")
+    async def work(application: App) -> Withdrawal:
+        return await withdraw(
+            application.sessions,
+            application.engine,
+            import_id,
+            reason=reason,
+            monitoring=_monitoring(application),
+            today=date.today(),
+        )
+
+    done = _with_app(work)
+    if done.correction is None:
+        typer.echo(
+            f"withdrew import {import_id}: {done.count} response(s) deleted "
+            f"from wave {done.wave.id}"
+        )
+        return
+    typer.echo(
+        f"withdrew import {import_id} ({done.count} response(s)) from wave {done.wave.id}: "
+        f"its results are now version {done.correction.version}, which every report shows, "
+        "with the reason; earlier versions stay on record"
+    )
+    typer.echo(done.correction.audit.sentence())
 
 
 # --- links --------------------------------------------------------------------------------

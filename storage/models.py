@@ -179,6 +179,10 @@ class Response(Base):
     # The file import a response came from (None for the chat), so a wrong import can be
     # withdrawn whole before the wave is released.
     import_id: Mapped[str | None] = mapped_column(String(16), index=True)
+    # The publication version from which a withdrawn import no longer counts (None: counted).
+    # Kept, not deleted, once a version has counted it: every later correction is audited
+    # together with every version already seen, and needs what each of them counted.
+    withdrawn_in: Mapped[int | None] = mapped_column(SmallInteger)
 
     # Equality snapshot: one nullable column per characteristic (None = not answered).
     age_band: Mapped[str | None] = mapped_column(String(40))

@@ -29,6 +29,36 @@ class PivotColumn:
     field: str  # option | number
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Which of a wave's responses a query reads: by default those its figures count now.
+
+    A correction also reads, apart: the responses withdrawn at one earlier version
+    (`withdrawn_in`), the import it withdraws (`only_import`), or everything counted now
+    but that import (`without_import`).
+    """
+
+    withdrawn_in: int | None = None
+    only_import: str | None = None
+    without_import: str | None = None
+
+    def where(self, alias: str) -> tuple[str, dict[str, Any]]:
+        """An SQL condition on the responses table (as `alias`), to AND on, and its values."""
+        if self.withdrawn_in is not None:
+            return f" AND {alias}.withdrawn_in = :withdrawn_in", {"withdrawn_in": self.withdrawn_in}
+        clause, params = f" AND {alias}.withdrawn_in IS NULL", {}
+        if self.only_import is not None:
+            clause += f" AND {alias}.import_id = :only_import"
+            params["only_import"] = self.only_import
+        if self.without_import is not None:
+            clause += f" AND ({alias}.import_id IS NULL OR {alias}.import_id <> :without_import)"
+            params["without_import"] = self.without_import
+        return clause, params
+
+
+COUNTED = Rows()
+
+
 def pivot_columns(survey: Survey) -> list[PivotColumn]:
     """Columns of the per-response pivot for questions with one value per response."""
     columns = []
@@ -42,11 +72,14 @@ def pivot_columns(survey: Survey) -> list[PivotColumn]:
 
 
 async def response_rows(
-    engine: AsyncEngine, wave_id: int, survey: Survey, chunk: int = CHUNK
+    engine: AsyncEngine, wave_id: int, survey: Survey, chunk: int = CHUNK, rows: Rows = COUNTED
 ) -> AsyncIterator[tuple[list[str], Sequence[Sequence[Any]]]]:
     """Yield (column names, rows) chunks: unit code, characteristics, one column per question."""
     columns = pivot_columns(survey)
     params: dict[str, Any] = {"wave_id": wave_id}
+    inner, chosen = rows.where("w")
+    outer, _ = rows.where("r")
+    params.update(chosen)
     selects = []
     for i, column in enumerate(columns):
         params[f"k{i}"] = column.question
@@ -66,8 +99,8 @@ async def response_rows(
             "FROM responses r JOIN units u ON u.id = r.unit_id "
             f"LEFT JOIN (SELECT a.response_id{pivot} "
             "FROM answers a JOIN responses w ON w.id = a.response_id "
-            "WHERE w.wave_id = :wave_id GROUP BY a.response_id) p ON p.response_id = r.id "
-            "WHERE r.wave_id = :wave_id"
+            f"WHERE w.wave_id = :wave_id{inner} GROUP BY a.response_id) p "
+            f"ON p.response_id = r.id WHERE r.wave_id = :wave_id{outer}"
         )
     else:
         # Grouping by the response's key alone lets SQLite stream the groups in key order
@@ -76,7 +109,7 @@ async def response_rows(
             f"SELECT u.code AS unit, {', '.join(f'p.{c}' for c in CHARACTERISTICS)}{pivoted} "
             f"FROM (SELECT r.unit_id, {characteristic_columns}{pivot} "
             "FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
-            "WHERE r.wave_id = :wave_id GROUP BY r.id) p "
+            f"WHERE r.wave_id = :wave_id{outer} GROUP BY r.id) p "
             "JOIN units u ON u.id = p.unit_id"
         )
     names = ["unit", *CHARACTERISTICS, *(c.name for c in columns)]
@@ -97,7 +130,11 @@ async def response_rows(
 
 
 async def long_answers(
-    engine: AsyncEngine, wave_id: int, question_keys: Sequence[str], field: str
+    engine: AsyncEngine,
+    wave_id: int,
+    question_keys: Sequence[str],
+    field: str,
+    rows: Rows = COUNTED,
 ) -> list[tuple[Any, ...]]:
     """Multiple-choice options or free text, with the unit and snapshot of their response."""
     if not question_keys:
@@ -105,14 +142,17 @@ async def long_answers(
     if field not in ("option", "text"):
         raise ValueError(field)
     characteristic_columns = ", ".join(f"r.{c}" for c in CHARACTERISTICS)
+    chosen, params = rows.where("r")
     sql = text(
         f"SELECT r.id, u.code, {characteristic_columns}, a.question_key, a.{field} "
         "FROM answers a JOIN responses r ON r.id = a.response_id "
         "JOIN units u ON u.id = r.unit_id "
-        "WHERE r.wave_id = :wave_id AND a.question_key IN :keys"
+        f"WHERE r.wave_id = :wave_id{chosen} AND a.question_key IN :keys"
     ).bindparams(bindparam("keys", expanding=True))
     async with engine.connect() as conn:
-        result = await conn.execute(sql, {"wave_id": wave_id, "keys": list(question_keys)})
+        result = await conn.execute(
+            sql, {"wave_id": wave_id, "keys": list(question_keys), **params}
+        )
         return [tuple(row) for row in result.all()]
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Answer as AnswerRow
@@ -249,26 +249,46 @@ async def store_publication(
         wave = await uow.session.get(Wave, wave_id, with_for_update=True)
         if wave is None:
             raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
-        current = await uow.publications.latest(wave_id)
-        if (current.version if current else 0) != version - 1:
-            raise ServiceError(
-                f"wave {wave_id} already has publication version "
-                f"{current.version if current else 0}; version {version} cannot follow it"
-            )
-        if wave.reported_on is None:
-            wave.reported_on = released_on
-        row = Publication(
-            wave_id=wave_id,
-            version=version,
-            supersedes=current.id if current else None,
-            released_on=released_on,
-            reason=reason,
-            document=document,
-            digest=digest,
-        )
-        uow.publications.add(row)
+        row = await _add_publication(uow, wave, document, digest, released_on, version, reason)
         await uow.commit()
         return row
+
+
+async def _add_publication(
+    uow: UnitOfWork,
+    wave: Wave,
+    document: str,
+    digest: str,
+    released_on: date,
+    version: int,
+    reason: str | None,
+) -> Publication:
+    """Add the wave's next publication version (the wave's row is locked by the caller)."""
+    current = await uow.publications.latest(wave.id)
+    if (current.version if current else 0) != version - 1:
+        raise ServiceError(
+            f"wave {wave.id} already has publication version "
+            f"{current.version if current else 0}; version {version} cannot follow it"
+        )
+    if wave.reported_on is None:
+        wave.reported_on = released_on
+    row = Publication(
+        wave_id=wave.id,
+        version=version,
+        supersedes=current.id if current else None,
+        released_on=released_on,
+        reason=reason,
+        document=document,
+        digest=digest,
+    )
+    uow.publications.add(row)
+    return row
+
+
+async def publication_versions(sessions: Sessions, wave_id: int) -> list[Publication]:
+    """Every version of the wave's publication, oldest first."""
+    async with UnitOfWork(sessions) as uow:
+        return await uow.publications.versions(wave_id)
 
 
 @dataclass(frozen=True)
@@ -425,30 +445,68 @@ class ImportRecord:
     survey_key: str
     count: int
     released: bool
+    withdrawn_in: int | None = None  # the publication version that stopped counting it
 
 
 async def list_imports(sessions: Sessions) -> list[ImportRecord]:
-    """Every file import still in the database, oldest wave first."""
+    """Every file import in the database, oldest wave first."""
     async with sessions() as session:
         rows = await session.execute(
-            select(Response.import_id, Wave.id, Wave.survey_key, Wave.reported_on, func.count())
+            select(
+                Response.import_id,
+                Wave.id,
+                Wave.survey_key,
+                Wave.reported_on,
+                Response.withdrawn_in,
+                func.count(),
+            )
             .join(Wave, Wave.id == Response.wave_id)
             .where(Response.import_id.is_not(None))
-            .group_by(Response.import_id, Wave.id, Wave.survey_key, Wave.reported_on)
+            .group_by(
+                Response.import_id,
+                Wave.id,
+                Wave.survey_key,
+                Wave.reported_on,
+                Response.withdrawn_in,
+            )
             .order_by(Wave.id, Response.import_id)
         )
         return [
-            ImportRecord(str(import_id), wave_id, key, int(n), reported is not None)
-            for import_id, wave_id, key, reported, n in rows
+            ImportRecord(str(import_id), wave_id, key, int(n), reported is not None, withdrawn)
+            for import_id, wave_id, key, reported, withdrawn, n in rows
         ]
+
+
+async def find_import(sessions: Sessions, import_id: str) -> tuple[Wave, int]:
+    """The wave of an import its figures still count, and how many responses it holds."""
+    async with sessions() as session:
+        found = (
+            await session.execute(
+                select(Response.wave_id, Response.withdrawn_in, func.count())
+                .where(Response.import_id == import_id)
+                .group_by(Response.wave_id, Response.withdrawn_in)
+            )
+        ).first()
+        if found is None:
+            raise ServiceError(
+                f"there is no import {import_id!r} ('firevoice responses imports' lists them)"
+            )
+        wave_id, withdrawn_in, count = found
+        if withdrawn_in is not None:
+            raise ServiceError(
+                f"import {import_id!r} was already withdrawn: wave {wave_id}'s results have "
+                f"not counted it since version {withdrawn_in}"
+            )
+        wave = await session.get(Wave, wave_id)
+        assert wave is not None  # responses point at their wave (foreign key)
+        return wave, int(count)
 
 
 async def withdraw_import(sessions: Sessions, import_id: str) -> tuple[Wave, int]:
     """Delete every response of one file import, with its answers, in one transaction.
 
-    Only while the wave's results are unreleased: a released wave's figures are fixed, and
-    correcting them needs a superseding publication audited together with the first, which
-    this version cannot make.
+    Only while the wave's results are unreleased, when nothing of it has been published; a
+    released wave's import is withdrawn by `withdraw_released` with a new version.
     """
     async with UnitOfWork(sessions) as uow:
         wave_id = await uow.session.scalar(
@@ -463,13 +521,54 @@ async def withdraw_import(sessions: Sessions, import_id: str) -> tuple[Wave, int
         if wave.reported_on is not None:
             raise ServiceError(
                 f"import {import_id!r} is in wave {wave.id}, whose results were released on "
-                f"{wave.reported_on.isoformat()}: its figures are fixed and nothing was "
-                "withdrawn. Correcting a released wave needs a superseding publication, which "
-                "this version of firevoice cannot make yet"
+                f"{wave.reported_on.isoformat()}: nothing was withdrawn. Its figures can only "
+                "be corrected by a new version, audited with the ones already published"
             )
         result = await uow.session.execute(delete(Response).where(Response.import_id == import_id))
         await uow.commit()
         return wave, int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def withdraw_released(
+    sessions: Sessions,
+    import_id: str,
+    *,
+    wave_id: int,
+    document: str,
+    digest: str,
+    released_on: date,
+    version: int,
+    reason: str,
+    expected: int,
+) -> int:
+    """In one transaction: stop counting one import of a released wave from `version` on,
+    and store that version of the wave's publication (computed without it).
+
+    The responses stay, marked, so that any later correction can be audited together with
+    every version that counted them.
+    """
+    async with UnitOfWork(sessions) as uow:
+        wave = await uow.session.get(Wave, wave_id, with_for_update=True)
+        if wave is None:
+            raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
+        await _add_publication(uow, wave, document, digest, released_on, version, reason)
+        result = await uow.session.execute(
+            update(Response)
+            .where(
+                Response.wave_id == wave_id,
+                Response.import_id == import_id,
+                Response.withdrawn_in.is_(None),
+            )
+            .values(withdrawn_in=version)
+        )
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count != expected:  # changed while the new version was computed: store nothing
+            raise ServiceError(
+                f"import {import_id!r} changed while its correction was computed "
+                f"({count} responses, not {expected}); nothing was changed, try again"
+            )
+        await uow.commit()
+        return count
 
 
 # --- chat submissions and people ---------------------------------------------------------

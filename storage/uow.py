@@ -98,7 +98,11 @@ class WaveRepository:
         return list((await self.session.scalars(query)).all())
 
     async def response_count(self, wave_id: int) -> int:
-        query = select(func.count()).select_from(Response).where(Response.wave_id == wave_id)
+        query = (
+            select(func.count())
+            .select_from(Response)
+            .where(Response.wave_id == wave_id, Response.withdrawn_in.is_(None))
+        )
         return int(await self.session.scalar(query) or 0)
 
 

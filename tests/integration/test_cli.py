@@ -207,7 +207,7 @@ def test_a_full_paper_form_import_keeps_the_anonymity_rules(cli: Cli, database_u
     assert again.returncode == 1 and "has no open wave" in again.stderr
 
 
-def test_a_wrong_import_is_withdrawn_whole_until_the_wave_is_released(
+def test_a_wrong_import_is_withdrawn_whole_before_release_and_by_a_new_version_after(
     cli: Cli, database_url: str
 ) -> None:
     from datetime import date
@@ -252,11 +252,30 @@ def test_a_wrong_import_is_withdrawn_whole_until_the_wave_is_released(
 
     assert cli("wave", "close", "1").returncode == 0
     assert cli("wave", "release", "1").returncode == 0
-    fixed = cli("responses", "withdraw", right_id)
-    assert fixed.returncode == 1 and "Traceback" not in fixed.stderr
-    assert "released on" in fixed.stderr and "nothing was withdrawn" in fixed.stderr
-    assert query(database_url, "SELECT count(*) FROM responses") == [(1,)]
-    assert "released, fixed" in cli("responses", "imports").stdout
+    assert "counted in released results" in cli("responses", "imports").stdout
+    # Once released, withdrawing is a correction: a new version, with its reason.
+    unexplained = cli("responses", "withdraw", right_id)
+    assert unexplained.returncode == 1 and "Traceback" not in unexplained.stderr
+    assert "released on" in unexplained.stderr and "--reason" in unexplained.stderr
+    assert query(database_url, "SELECT count(*) FROM publications") == [(1,)]
+
+    corrected = cli("responses", "withdraw", right_id, "--reason", "a test file, not a form")
+    assert corrected.returncode == 0, corrected.stderr
+    assert "its results are now version 2" in corrected.stdout
+    assert query(database_url, "SELECT version, reason FROM publications ORDER BY version") == [
+        (1, None),
+        (2, "a test file, not a form"),
+    ]
+    # Kept, marked, for the audit of any later correction; no longer counted anywhere.
+    assert query(database_url, "SELECT withdrawn_in FROM responses") == [(2,)]
+    assert "0 responses" in cli("wave", "list").stdout
+    assert "withdrawn (not counted since version 2" in cli("responses", "imports").stdout
+    again = cli("responses", "withdraw", right_id, "--reason", "twice")
+    assert again.returncode == 1 and "already withdrawn" in again.stderr
+    out = cli.workdir / "report.html"
+    report = cli("report", "--survey", "staff_pulse", "--format", "html", "--out", str(out))
+    assert report.returncode == 0, report.stderr
+    assert "version 2, correcting version 1 (a test file, not a form)" in out.read_text()
 
 
 def test_a_wave_past_its_closing_date_is_closed_and_can_be_reported(
