@@ -245,6 +245,44 @@ def test_a_correction_does_not_single_out_the_responses_it_withdraws() -> None:
     assert shown(second, "sex", "female") is None
 
 
+def test_a_second_correction_is_audited_with_both_versions_before_it() -> None:
+    kept = (
+        people("A1", "female", 12, bullied="no")
+        + people("A1", "male", 30, bullied="no")
+        + people("A2", "female", 12, bullied="no")
+        + people("A2", "male", 25, bullied="yes")
+        + people("A3", "male", 40, bullied="no")
+        + people("A3", "female", 11, bullied="no")
+    )
+    first_file = people("A2", "female", 3, bullied="yes") + people("A2", "male", 9)
+    second_file = people("A3", "female", 2, bullied="yes") + people("A1", "male", 14)
+    v1 = publish(
+        wave_data(AREAS, kept + first_file + second_file), monitoring=None, released_on=RELEASED
+    )
+    v2 = publish(
+        wave_data(AREAS, kept + second_file),
+        monitoring=None,
+        released_on=RELEASED,
+        earlier=Earlier([v1], [wave_data(AREAS, first_file)]),
+    )
+    withdrawn = [wave_data(AREAS, first_file), wave_data(AREAS, second_file)]
+    v3 = publish(
+        wave_data(AREAS, kept),
+        monitoring=None,
+        released_on=RELEASED,
+        earlier=Earlier([v1, v2], withdrawn),
+    )
+    assert (v3.version, v3.supersedes) == (3, 2)
+    every = (
+        kept
+        + [{**row, "part": 1} for row in first_file]
+        + [{**row, "part": 2} for row in second_file]
+    )
+    assert attack([v1, v2, v3], every, ["sex"]) == []
+    alone = publish(wave_data(AREAS, kept), monitoring=None, released_on=RELEASED)
+    assert attack([v1, v2, alone], every, ["sex"]) != []
+
+
 def test_a_correction_lists_comments_only_where_they_are_what_was_listed_before() -> None:
     def with_comments(rows: list[dict[str, Any]], said: list[tuple[str, str]]) -> WaveData:
         data = wave_data(AREAS, rows)
@@ -358,7 +396,7 @@ def test_no_hidden_small_group_can_be_worked_out_on_random_trees(
 
 
 @settings(
-    max_examples=int(os.environ.get("FIREVOICE_ATTACK_EXAMPLES", "25")) // 4,
+    max_examples=int(os.environ.get("FIREVOICE_ATTACK_EXAMPLES", "25")) // 6,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
