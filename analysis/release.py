@@ -8,6 +8,7 @@ never release anything themselves.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -147,6 +148,7 @@ async def withdraw(
     reason: str | None,
     monitoring: Survey | None,
     today: date,
+    announce: Callable[[str], None] = log.info,
 ) -> Withdrawal:
     """Take a wrong file import out of its wave.
 
@@ -167,6 +169,11 @@ async def withdraw(
             "with --reason '...'; nothing was changed"
         )
     versions = [_read(row) for row in await services.publication_versions(sessions, wave.id)]
+    announce(
+        f"computing version {len(versions) + 1} of wave {wave.id}'s results without import "
+        f"{import_id}, audited together with the {len(versions)} published before it; for a "
+        "large service this takes a while (README, Development)"
+    )
     frozen = _monitoring(wave, monitoring)
     kept = await load_wave(engine, wave, frozen, Rows(without_import=import_id))
     withdrawn = [

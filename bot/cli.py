@@ -535,6 +535,7 @@ def responses_withdraw(
             reason=reason,
             monitoring=_monitoring(application),
             today=date.today(),
+            announce=typer.echo,
         )
 
     done = _with_app(work)
