@@ -477,6 +477,12 @@ async def list_imports(sessions: Sessions) -> list[ImportRecord]:
         ]
 
 
+def _unknown_import(import_id: str) -> ServiceError:
+    return ServiceError(
+        f"there is no import {import_id!r} ('firevoice responses imports' lists them)"
+    )
+
+
 async def find_import(sessions: Sessions, import_id: str) -> tuple[Wave, int]:
     """The wave of an import its figures still count, and how many responses it holds."""
     async with sessions() as session:
@@ -488,9 +494,7 @@ async def find_import(sessions: Sessions, import_id: str) -> tuple[Wave, int]:
             )
         ).first()
         if found is None:
-            raise ServiceError(
-                f"there is no import {import_id!r} ('firevoice responses imports' lists them)"
-            )
+            raise _unknown_import(import_id)
         wave_id, withdrawn_in, count = found
         if withdrawn_in is not None:
             raise ServiceError(
@@ -513,9 +517,7 @@ async def withdraw_import(sessions: Sessions, import_id: str) -> tuple[Wave, int
             select(Response.wave_id).where(Response.import_id == import_id).limit(1)
         )
         if wave_id is None:
-            raise ServiceError(
-                f"there is no import {import_id!r} ('firevoice responses imports' lists them)"
-            )
+            raise _unknown_import(import_id)
         wave = await uow.session.get(Wave, wave_id, with_for_update=True)
         assert wave is not None  # responses point at their wave (foreign key)
         if wave.reported_on is not None:
