@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import csv
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import synthetic  # noqa: E402
 from storage import migrate, services  # noqa: E402
+from storage.batches import Batching  # noqa: E402
 from storage.db import make_engine, make_sessionmaker  # noqa: E402
 from surveys.equality import CHARACTERISTICS  # noqa: E402
 from surveys.loader import SurveyCatalog  # noqa: E402
@@ -150,8 +152,10 @@ async def load(url: str, n: int, survey: Survey) -> None:
                         await driver.executemany(  # type: ignore[union-attr]
                             f"INSERT INTO {table} ({names}) VALUES ({marks})", rows(frame)
                         )
-        # Reports are only made of closed waves.
-        await services.close_wave(sessions, wave.id, today=OPENED)
+        # Reports are only made of closed waves. Nothing is waiting for a batch (the rows
+        # went straight in), so the batching key is never used.
+        nothing_pending = Batching(secrets.token_bytes(32), 10)
+        await services.close_wave(sessions, nothing_pending, wave.id, today=OPENED)
         if postgres:
             # Committed, so the planner statistics are kept (as autovacuum would do).
             async with engine.begin() as conn:

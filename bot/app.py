@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings, resolve_secret_key
+from storage.batches import Batching
 from storage.db import make_engine, make_sessionmaker
 from surveys.loader import SurveyCatalog
+from surveys.sealing import pending_key
 
 
 @dataclass
@@ -21,6 +23,7 @@ class App:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     catalog: SurveyCatalog
+    batching: Batching
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -35,4 +38,5 @@ def build_app(settings: Settings) -> App:
     secret = resolve_secret_key(settings)
     catalog = load_catalog(settings)
     engine = make_engine(settings.database_url)
-    return App(settings, secret, engine, make_sessionmaker(engine), catalog)
+    batching = Batching(pending_key(secret), settings.batch_size)
+    return App(settings, secret, engine, make_sessionmaker(engine), catalog, batching)

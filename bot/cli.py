@@ -389,8 +389,12 @@ def wave_close(wave_id: Annotated[int, typer.Argument(help="The wave's number.")
     """Close a wave."""
 
     async def work(application: App) -> Any:
-        await services.close_due_waves(application.sessions, today=date.today())
-        return await services.close_wave(application.sessions, wave_id, today=date.today())
+        await services.close_due_waves(
+            application.sessions, application.batching, today=date.today()
+        )
+        return await services.close_wave(
+            application.sessions, application.batching, wave_id, today=date.today()
+        )
 
     wave = _with_app(work)
     typer.echo(f"closed wave {wave.id} of {wave.survey_key}")
@@ -407,7 +411,9 @@ def wave_release(wave_id: Annotated[int, typer.Argument(help="The wave's number.
     from analysis.release import release
 
     async def work(application: App) -> Any:
-        await services.close_due_waves(application.sessions, today=date.today())
+        await services.close_due_waves(
+            application.sessions, application.batching, today=date.today()
+        )
         return await release(
             application.sessions,
             application.engine,
@@ -432,7 +438,9 @@ def wave_list() -> None:
     """List waves with their status and number of responses."""
 
     async def work(application: App) -> list[services.WaveSummary]:
-        await services.close_due_waves(application.sessions, today=date.today())
+        await services.close_due_waves(
+            application.sessions, application.batching, today=date.today()
+        )
         return await services.list_waves(application.sessions)
 
     summaries = _with_app(work)
@@ -656,7 +664,9 @@ def report(
             else None
         )
 
-        await services.close_due_waves(application.sessions, today=date.today())
+        await services.close_due_waves(
+            application.sessions, application.batching, today=date.today()
+        )
         try:
             return await build(
                 application.sessions,
@@ -719,7 +729,10 @@ def demo(
                 application.engine, wave.id, survey, synthetic.rows(generated), opened
             )
             await services.close_wave(
-                application.sessions, wave.id, today=opened + timedelta(days=21)
+                application.sessions,
+                application.batching,
+                wave.id,
+                today=opened + timedelta(days=21),
             )
         return await build(
             application.sessions,

@@ -16,14 +16,15 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED, pick_language, t
 from bot.keyboards import button, question_keyboard, rows
+from bot.state import Conversation, Tap
 from storage import services
 from storage.models import Person, Wave
+from storage.uow import UnitOfWork
 from surveys import engine, sealing
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
@@ -59,10 +60,16 @@ class Chat:
     bot: Bot
     chat_id: int
     user_id: int
-    fsm: FSMContext
+    tap: Tap
+    conversation: Conversation
     telegram_language: str | None
     _person: Person | None = field(default=None, init=False)
     _person_loaded: bool = field(default=False, init=False)
+
+    @property
+    def uow(self) -> UnitOfWork:
+        """The update's unit of work: everything the update changes commits together."""
+        return self.tap.uow
 
     @property
     def pseudonym(self) -> str:
@@ -70,7 +77,7 @@ class Chat:
 
     async def person(self) -> Person | None:
         if not self._person_loaded:
-            self._person = await services.get_person(self.app.sessions, self.pseudonym)
+            self._person = await self.uow.people.get(self.pseudonym)
             self._person_loaded = True
         return self._person
 
@@ -89,7 +96,7 @@ class Chat:
                     else sealing.seal(key(), json.dumps(value).encode(), self._box(purpose))
                 )
         self._person = await services.update_person(
-            self.app.sessions, self.pseudonym, date.today(), **fields
+            self.uow, self.pseudonym, date.today(), **fields
         )
         self._person_loaded = True
         return self._person
@@ -118,29 +125,57 @@ class Chat:
 
     async def language(self) -> str:
         person = await self.person()
-        data = await self.fsm.get_data()
+        data = await self.data()
         preferred = person.language if person and person.language else data.get("lang")
         return pick_language(preferred, self.telegram_language)
 
-    async def send(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
-        message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
-        return message.message_id
+    async def send(
+        self, text: str, keyboard: InlineKeyboardMarkup | None = None, *, question: bool = False
+    ) -> None:
+        """Send a message once the update's changes have committed; a question's message
+        id is remembered (bot/state.py ShownQuestions) so a typed answer can tidy it up."""
 
-    async def edit(self, message_id: int, text: str) -> None:
-        """Replace a question with its answer and remove the buttons."""
-        try:
-            await self.bot.edit_message_text(
-                text=text, chat_id=self.chat_id, message_id=message_id, reply_markup=None
-            )
-        except TelegramBadRequest:
-            # Too old to edit, or already edited: the answer is recorded either way.
-            log.debug("could not edit a question message")
+        async def call() -> None:
+            message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+            if question:
+                self.tap.shown.remember(self.conversation.key, message.message_id)
+
+        self.tap.reply(call)
+
+    def shown_question(self) -> int | None:
+        """The message id of the question last shown in this chat, if this process knows it."""
+        return self.tap.shown.pop(self.conversation.key)
+
+    async def edit(
+        self, message_id: int, text: str | None, keyboard: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """After the commit: replace a question with its answer (and remove the buttons), or
+        with no text given, change only its buttons."""
+
+        async def call() -> None:
+            try:
+                if text is None:
+                    await self.bot.edit_message_reply_markup(
+                        chat_id=self.chat_id, message_id=message_id, reply_markup=keyboard
+                    )
+                else:
+                    await self.bot.edit_message_text(
+                        text=text, chat_id=self.chat_id, message_id=message_id, reply_markup=None
+                    )
+            except TelegramBadRequest:
+                # Too old to edit, or already edited: the answer is recorded either way.
+                log.debug("could not edit a question message")
+
+        self.tap.reply(call)
 
     async def data(self) -> dict[str, Any]:
-        return await self.fsm.get_data()
+        return await self.conversation.get()
 
     async def save(self, data: dict[str, Any]) -> None:
-        await self.fsm.set_data(data)
+        await self.conversation.set(data)
+
+    async def clear(self) -> None:
+        await self.conversation.clear()
 
     async def next_step(self, data: dict[str, Any]) -> int:
         data["step"] = current_step(data) + 1
@@ -180,7 +215,7 @@ _frozen: dict[int, Survey] = {}
 
 
 async def wave_and_survey(chat: Chat, wave_id: int) -> tuple[Wave | None, Survey | None]:
-    wave = await services.get_wave(chat.app.sessions, wave_id)
+    wave = await chat.uow.waves.get(wave_id)
     if wave is None:
         return None, None
     if wave.id not in _frozen:
@@ -218,7 +253,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
         await chat.send(t("welcome_back", language))
         await show_current(chat, data)
         return
-    waves = await services.open_waves(chat.app.sessions, today=date.today())
+    waves = await services.open_waves(chat.uow, today=date.today())
     waves = [w for w in waves if w.survey_key != MONITORING_SURVEY_KEY]
     if target is not None:
         waves = [w for w in waves if w.survey_key == target.survey_key]
@@ -228,7 +263,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
         if target.unit_code is not None:
             fitting = []
             for wave in waves:
-                _, units = await services.wave_units(chat.app.sessions, wave.id)
+                _, units = await services.wave_units(chat.uow, wave.id)
                 if target.unit_code in units:
                     fitting.append(wave)
             if not fitting:
@@ -262,18 +297,18 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
 
 
 async def choose_wave(chat: Chat, wave_id: str) -> None:
-    waves = {str(w.id): w for w in await services.open_waves(chat.app.sessions, today=date.today())}
+    waves = {str(w.id): w for w in await services.open_waves(chat.uow, today=date.today())}
     if wave_id not in waves:
         await chat.send(t("survey_unavailable", await chat.language()))
-        await chat.fsm.clear()
+        await chat.clear()
         return
     await begin_wave(chat, waves[wave_id], None)
 
 
 async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
     language = await chat.language()
-    if await services.has_participated(chat.app.sessions, wave.id, chat.pseudonym):
-        await chat.fsm.clear()
+    if await chat.uow.participations.exists(wave.id, chat.pseudonym):
+        await chat.clear()
         await chat.send(t("already_answered", language))
         return
     old = await chat.data()
@@ -340,7 +375,7 @@ async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
             ),
         )
     if not agreed:
-        await chat.fsm.clear()
+        await chat.clear()
         await chat.send(t("consent_declined", language))
         return
     await chat.update_person(consented=True, language=data.get("lang"))
@@ -427,7 +462,7 @@ async def after_monitoring(chat: Chat, data: dict[str, Any]) -> None:
     data["phase"] = SURVEY
     survey = await current_survey(chat, data)
     if survey is None:
-        await chat.fsm.clear()
+        await chat.clear()
         await chat.send(t("survey_unavailable", await chat.language()))
         return
     await ask_next(chat, data, survey, intro=True)
@@ -438,7 +473,7 @@ async def after_monitoring(chat: Chat, data: dict[str, Any]) -> None:
 
 async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None) -> None:
     language = await chat.language()
-    roots, units = await services.wave_units(chat.app.sessions, int(data["wave_id"]))
+    roots, units = await services.wave_units(chat.uow, int(data["wave_id"]))
     node = data.get("unit_node")
     if node is None and len(roots) == 1 and units[roots[0]].children:
         node = roots[0]  # a single service: start at its areas
@@ -489,7 +524,7 @@ async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None
 async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | None) -> None:
     data = await chat.data()
     language = await chat.language()
-    _, units = await services.wave_units(chat.app.sessions, int(data["wave_id"]))
+    _, units = await services.wave_units(chat.uow, int(data["wave_id"]))
     if kind == "upage":
         if not value.isdigit():
             return
@@ -512,7 +547,7 @@ async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | No
         data.pop(key, None)
     survey = await current_survey(chat, data)
     if survey is None:
-        await chat.fsm.clear()
+        await chat.clear()
         await chat.send(t("survey_unavailable", language))
         return
     await ask_next(chat, data, survey, intro=True)
@@ -566,11 +601,9 @@ async def ask_next(
         await chat.send(f"{localise(survey.title, language)}\n\n{localise(survey.intro, language)}")
     step = await chat.next_step(data)
     data["sel"] = []
-    # Save before sending: a crash in between must not leave buttons the state disowns.
     await chat.save(data)
     keyboard = question_keyboard(question, step, language, can_go_back=bool(state.answers))
-    data["msg_id"] = await chat.send(question_text(survey, state, question, language), keyboard)
-    await chat.save(data)
+    await chat.send(question_text(survey, state, question, language), keyboard, question=True)
 
 
 async def show_current(chat: Chat, data: dict[str, Any]) -> None:
@@ -590,7 +623,7 @@ async def show_current(chat: Chat, data: dict[str, Any]) -> None:
     if phase in (CONTACT, MONITORING_OFFER):
         await after_consent(chat, data)
         return
-    await chat.fsm.clear()
+    await chat.clear()
     await chat.send(t("help", await chat.language()))
 
 
@@ -612,7 +645,7 @@ async def record(chat: Chat, value: object, message_id: int | None) -> str | Non
     except NotAllowed:
         return t("stale_button", language)
     data[answers_key(data)] = to_json(dict(state.answers))
-    edit_id = message_id or data.get("msg_id")
+    edit_id = message_id or chat.shown_question()
     if edit_id:
         await chat.edit(
             int(edit_id),
@@ -671,16 +704,10 @@ async def on_toggle(chat: Chat, index: str, message_id: int | None) -> str | Non
     step = await chat.next_step(data)
     await chat.save(data)
     if message_id:
-        try:
-            await chat.bot.edit_message_reply_markup(
-                chat_id=chat.chat_id,
-                message_id=message_id,
-                reply_markup=question_keyboard(
-                    question, step, language, can_go_back=bool(state.answers), selected=selected
-                ),
-            )
-        except TelegramBadRequest:
-            log.debug("could not update a multiple-choice keyboard")
+        keyboard = question_keyboard(
+            question, step, language, can_go_back=bool(state.answers), selected=selected
+        )
+        await chat.edit(message_id, None, keyboard)
     return None
 
 
@@ -704,7 +731,7 @@ async def on_skip(chat: Chat, message_id: int | None) -> str | None:
     except NotAllowed:
         return t("invalid_button", language)
     data[answers_key(data)] = to_json(dict(state.answers))
-    edit_id = message_id or data.get("msg_id")
+    edit_id = message_id or chat.shown_question()
     if edit_id and question is not None:
         await chat.edit(
             int(edit_id), localise(question.text, language) + "\n\n" + t("skipped", language)
@@ -726,7 +753,7 @@ async def on_back(chat: Chat, message_id: int | None) -> str | None:
     except NotAllowed:
         return t("invalid_button", language)
     data[answers_key(data)] = to_json(dict(state.answers))
-    edit_id = message_id or data.get("msg_id")
+    edit_id = message_id or chat.shown_question()
     if edit_id and question is not None:
         await chat.edit(
             int(edit_id), localise(question.text, language) + "\n\n" + t("went_back", language)
@@ -777,7 +804,7 @@ async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: 
         await chat.update_person(monitoring="answered", profile=to_json(dict(state.answers)))
         await chat.send(t("monitoring_saved", language))
         if phase == PROFILE_MONITORING:
-            await chat.fsm.clear()
+            await chat.clear()
             return
         data["mon"] = {}
         await after_monitoring(chat, data)
@@ -788,16 +815,27 @@ async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: 
         snap = snapshot(from_json(monitoring, profile).answers)
     else:
         snap = empty_snapshot()
-    outcome = await services.submit_response(
-        chat.app.sessions,
+    today = date.today()
+    submitted = await services.submit_in(
+        chat.uow,
+        chat.app.batching,
         wave_id=int(data["wave_id"]),
         unit_code=str(data["unit_code"]),
         pseudonym=chat.pseudonym,
         answers=dict(state.answers),
         snapshot=snap,
-        today=date.today(),
+        today=today,
     )
-    await chat.fsm.clear()
+    outcome = submitted.outcome
+    wave, pool = submitted.wave, submitted.pool
+    if wave is not None and pool is not None:
+        app = chat.app
+
+        async def release() -> None:
+            await services.release_if_full(app.sessions, app.batching, wave, pool, today=today)
+
+        chat.tap.after(release)
+    await chat.clear()
     if outcome == services.SubmitOutcome.ALREADY_ANSWERED:
         await chat.send(t("already_answered", language))
     elif outcome == services.SubmitOutcome.WAVE_CLOSED:
@@ -820,7 +858,7 @@ async def cancel(chat: Chat) -> None:
     if not data.get("phase"):
         await chat.send(t("nothing_to_cancel", language))
         return
-    await chat.fsm.clear()
+    await chat.clear()
     await chat.send(t("cancelled", language))
 
 
@@ -870,7 +908,7 @@ async def on_profile_button(chat: Chat, value: str) -> None:
         return
     if value == "delete":
         await chat.update_person(profile=None, monitoring="declined")
-        await chat.fsm.clear()
+        await chat.clear()
         await chat.send(t("profile_deleted", language))
         return
     survey = monitoring_survey(chat)
@@ -914,13 +952,13 @@ async def on_erase(chat: Chat, confirmed: bool, message_id: int | None) -> None:
         data = await chat.data()
         data["phase"] = data.pop("erase_return", None)
         if data["phase"] is None:
-            await chat.fsm.clear()
+            await chat.clear()
         else:
             await chat.save(data)
         await chat.send(t("erase_kept", language))
         return
-    await services.erase_person(chat.app.sessions, chat.pseudonym)
-    await chat.fsm.clear()
+    await services.erase_person(chat.uow, chat.pseudonym)
+    await chat.clear()
     await chat.send(t("erased", language))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Dispatcher
+from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
@@ -28,22 +28,16 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import BotCommand, ErrorEvent, TelegramObject, Update
+from aiogram.types import BotCommand, ErrorEvent
 
 from bot.app import App
 from bot.handlers import build_router
 from bot.i18n import SUPPORTED, t
-from bot.state import (
-    PseudonymousKeyBuilder,
-    RedisSeenUpdates,
-    SeenUpdates,
-    SqlSeenUpdates,
-    SqlStorage,
-)
+from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
 from storage import services
 from surveys.pseudonym import derive_key, pseudonym
 
@@ -62,6 +56,18 @@ MAX_RETRIES = 5
 WEBHOOK_PURPOSE = b"firevoice/webhook-secret/v1"
 
 
+# aiogram reads every Bot API answer as Response[<the method's result type>]. pydantic keeps
+# such generic classes only weakly, and a busy bot collects garbage often enough that it
+# built them again for most requests (40% of the bot's time under load). Keeping one of
+# each alive makes it a dictionary lookup.
+_RESPONSE_TYPES: dict[type[Any], Any] = {}
+
+
+def keep_response_type(method: TelegramMethod[Any]) -> None:
+    if type(method) not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[type(method)] = Response[method.__returning__]  # type: ignore[name-defined]
+
+
 class TelegramErrors(BaseRequestMiddleware):
     """429: wait as told and retry; network errors: retry with back-off; 403: stop contacting."""
 
@@ -75,6 +81,7 @@ class TelegramErrors(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        keep_response_type(method)
         for attempt in range(MAX_RETRIES + 1):
             try:
                 return await make_request(bot, method)
@@ -97,24 +104,6 @@ class TelegramErrors(BaseRequestMiddleware):
                     await services.mark_contact_blocked(self.app.sessions, who)
                 raise
         raise AssertionError("unreachable")
-
-
-class SkipRedelivered(BaseMiddleware):
-    """Handle each update id once, even if Telegram (or a restart) delivers it again."""
-
-    def __init__(self, seen: SeenUpdates):
-        self.seen = seen
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        if isinstance(event, Update) and not await self.seen.first_time(event.update_id):
-            log.info("update delivered twice; handled once")
-            return None
-        return await handler(event, data)
 
 
 # Loggers that would print row values, SQL parameters or raw updates at DEBUG or INFO:
@@ -152,41 +141,35 @@ def make_bot(app: App) -> Bot:
 
 @dataclass
 class Backends:
-    storage: BaseStorage
+    """Where one person's updates are kept in order: in this process, or Redis for several."""
+
     isolation: BaseEventIsolation
-    seen: SeenUpdates
     redis: Any = None
 
     async def close(self) -> None:
-        await self.storage.close()
         await self.isolation.close()
         if self.redis is not None:
             await self.redis.aclose()
 
 
 def make_backends(app: App) -> Backends:
-    keys = PseudonymousKeyBuilder(app.secret)
     if app.settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+        from aiogram.fsm.storage.redis import RedisEventIsolation
         from redis.asyncio import Redis
 
         redis = Redis.from_url(app.settings.redis_url)
-        return Backends(
-            RedisStorage(redis, key_builder=keys),
-            RedisEventIsolation(redis, key_builder=keys),
-            RedisSeenUpdates(redis),
-            redis,
-        )
-    return Backends(
-        SqlStorage(app.sessions, keys), SimpleEventIsolation(), SqlSeenUpdates(app.sessions)
-    )
+        keys = PseudonymousKeyBuilder(app.secret)
+        return Backends(RedisEventIsolation(redis, key_builder=keys), redis)
+    return Backends(SimpleEventIsolation())
 
 
 def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
     # events_isolation serialises one person's updates, so two quick taps on the same
     # button are handled one after the other and the second finds its step stale.
-    dispatcher = Dispatcher(storage=backends.storage, events_isolation=backends.isolation, app=app)
-    dispatcher.update.outer_middleware(SkipRedelivered(backends.seen))
+    # aiogram's FSM storage is not used (bot/state.py keeps conversations in the update's
+    # transaction); its middleware still takes the per-person lock.
+    dispatcher = Dispatcher(storage=MemoryStorage(), events_isolation=backends.isolation, app=app)
+    dispatcher.update.outer_middleware(OneTransaction(app.sessions))
     dispatcher.include_router(build_router())
 
     @dispatcher.errors()
@@ -215,6 +198,9 @@ def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
                 await bot.send_message(chat.id, t("error", language or "en"))
             except Exception:  # already handling an error: never raise from here
                 log.warning("could not tell the person about the error")
+        if isinstance(event.exception, CommitFailed):
+            # Not acknowledged: a webhook answers 500 and Telegram sends the update again.
+            raise event.exception
         return True
 
     return dispatcher
@@ -246,13 +232,13 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     backends = make_backends(app)
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
-    state = "Redis" if app.settings.redis_url else "the database"
+    state = "Redis" if app.settings.redis_url else "this process"
     housekeeping = asyncio.create_task(housekeeping_daily(app))
     try:
         await set_commands(bot)
         if webhook is None:
             log.info(
-                "firevoice started: long polling %s; database %s; conversations in %s",
+                "firevoice started: long polling %s; database %s; updates kept in order by %s",
                 app.settings.telegram_api_url,
                 database,
                 state,
@@ -261,7 +247,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
             await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
         else:
             log.info(
-                "firevoice started: webhook %s on port %s; database %s; conversations in %s",
+                "firevoice started: webhook %s on port %s; database %s; updates in order by %s",
                 webhook.public_url,
                 webhook.port,
                 database,
@@ -276,13 +262,17 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
 
 
 async def housekeeping_daily(app: App) -> None:
-    """Close waves past their closing date and apply the retention rules, at start and daily."""
+    """At start and daily: release full batches (left by a crash), close waves past their
+    closing date, forget old update ids and apply the retention rules."""
     while True:
         try:
-            for wave in await services.close_due_waves(app.sessions, today=date.today()):
+            today = date.today()
+            await services.release_full_pools(app.sessions, app.batching, today=today)
+            for wave in await services.close_due_waves(app.sessions, app.batching, today=today):
                 log.info(
                     "closed wave %s of %s: its closing date has passed", wave.id, wave.survey_key
                 )
+            await forget_seen_updates(app.sessions, today)
             result = await services.purge_expired(
                 app.sessions,
                 today=date.today(),
@@ -321,7 +311,11 @@ async def serve_webhook(
         return response
 
     web_app = web.Application(middlewares=[refuse_unsigned])
-    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(web_app, path=options.path)
+    # Answer Telegram only once the update's changes have committed: a failure answers 500
+    # and Telegram delivers the update again (bot/state.py).
+    SimpleRequestHandler(dispatcher, bot, handle_in_background=False, secret_token=secret).register(
+        web_app, path=options.path
+    )
     setup_application(web_app, dispatcher, bot=bot)
     url = options.public_url.rstrip("/") + options.path
     await bot.set_webhook(

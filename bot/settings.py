@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # and what is kept about a person (consent, contact, equality profile) after last use.
     retention_conversation_days: int = Field(default=30, ge=1, le=3650)
     retention_person_days: int = Field(default=365, ge=30, le=3650)
+    # Chat responses are written to the results tables in shuffled batches of at least this
+    # many per unit (never fewer than the wave's unit threshold): see storage/batches.py.
+    batch_size: int = Field(default=10, ge=5, le=1000)
 
     @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
     @classmethod

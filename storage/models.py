@@ -22,6 +22,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -174,8 +175,13 @@ class Response(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"), index=True)
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    # For a chat response, the day its batch was released (storage/batches.py), never the
+    # day it was submitted; for an imported one, the day the file gives.
     submitted_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(16))  # telegram | import
+    # The batch a chat response was released in (None for imports): every response of a
+    # batch was written in one transaction, in a shuffled order.
+    batch_id: Mapped[str | None] = mapped_column(String(32), index=True)
     # The file import a response came from (None for the chat), so a wrong import can be
     # withdrawn whole before the wave is released.
     import_id: Mapped[str | None] = mapped_column(String(16), index=True)
@@ -251,17 +257,37 @@ class Person(Base):
     __table_args__ = (NO_ROWID,)
 
 
-class ConversationState(Base):
-    """Unfinished conversations (aiogram FSM state and data) when Redis is not used.
+class PendingResponse(Base):
+    """A submitted chat response waiting for its batch (storage/batches.py).
 
-    Keyed by an HMAC of the chat and user ids, never by the ids themselves.
+    Written in the submission's own transaction, together with the participation, so it
+    is sealed with the server key (and padded to a fixed size), and keyed at random. It
+    names only its wave and its pool (the unit, or a watch's station) in the clear: that
+    is what the batch it will join reveals anyway.
+    """
+
+    __tablename__ = "pending_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"))
+    pool: Mapped[str] = mapped_column(String(32))
+    sealed: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_pending_responses_pool", "wave_id", "pool"), NO_ROWID)
+
+
+class ConversationState(Base):
+    """Unfinished conversations: where a person is and their answers so far.
+
+    Keyed by an HMAC of the chat and user ids, never by the ids themselves, and sealed
+    with a key that needs the person's Telegram id (surveys/sealing.py), so neither the
+    row nor the deleted copy a submission leaves behind can be read from the database.
     """
 
     __tablename__ = "conversation_states"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    state: Mapped[str | None] = mapped_column(String(100))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sealed: Mapped[str] = mapped_column(Text)
     updated_on: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (NO_ROWID,)

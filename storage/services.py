@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Answer as AnswerRow
+from storage import batches
+from storage.batches import Batching
 from storage.models import (
     ConversationState,
     Participation,
@@ -24,11 +25,12 @@ from storage.models import (
     Wave,
     WaveOrgUnit,
 )
-from storage.uow import AlreadyParticipated, UnitOfWork
+from storage.rows import new_response
+from storage.uow import UnitOfWork
 from surveys.engine import Answer
 from surveys.equality import Snapshot
 from surveys.importing import parse_responses_csv
-from surveys.model import QuestionType, Survey, SurveyKind
+from surveys.model import Survey, SurveyKind
 from surveys.organisation import (
     ExistingUnit,
     OrgImportError,
@@ -182,15 +184,17 @@ async def open_wave(
         return wave
 
 
-async def close_wave(sessions: Sessions, wave_id: int, *, today: date) -> Wave:
+async def close_wave(sessions: Sessions, batching: Batching, wave_id: int, *, today: date) -> Wave:
+    """Close a wave and release its last responses (storage/batches.py) in one transaction."""
     async with UnitOfWork(sessions) as uow:
-        wave = await uow.waves.get(wave_id)
+        wave = await uow.session.get(Wave, wave_id, with_for_update=True)
         if wave is None:
             raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
         if wave.status == "closed":
             raise ServiceError(f"wave {wave_id} is already closed (on {wave.closed_on})")
         wave.status = "closed"
         wave.closed_on = today
+        await batches.release_remainders(uow.session, batching, wave, today)
         await uow.commit()
         return wave
 
@@ -200,15 +204,23 @@ def past_closing(wave: Wave, today: date) -> bool:
     return wave.status == "open" and wave.closes_on is not None and wave.closes_on < today
 
 
-async def close_due_waves(sessions: Sessions, *, today: date) -> list[Wave]:
-    """Close every open wave whose planned closing date has passed, as of that date."""
+async def close_due_waves(sessions: Sessions, batching: Batching, *, today: date) -> list[Wave]:
+    """Close every open wave whose planned closing date has passed, as of that date, each
+    with its last responses released."""
     async with UnitOfWork(sessions) as uow:
         due = [w for w in await uow.waves.all() if past_closing(w, today)]
-        for wave in due:
-            wave.status = "closed"
-            wave.closed_on = wave.closes_on
-        await uow.commit()
-        return due
+    closed = []
+    for wave in due:
+        async with UnitOfWork(sessions) as uow:
+            locked = await uow.session.get(Wave, wave.id, with_for_update=True)
+            if locked is None or locked.status != "open":
+                continue  # closed by someone else meanwhile
+            locked.status = "closed"
+            locked.closed_on = locked.closes_on
+            await batches.release_remainders(uow.session, batching, locked, today)
+            await uow.commit()
+            closed.append(locked)
+    return closed
 
 
 async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: date) -> None:
@@ -333,50 +345,6 @@ async def resolve_wave(uow: UnitOfWork, survey_key: str, wave_id: int | None) ->
 
 
 # --- responses --------------------------------------------------------------------------
-
-
-def answer_rows(survey: Survey, answers: Mapping[str, Answer]) -> list[AnswerRow]:
-    """Turn engine answers into rows; skipped questions are simply absent."""
-    rows: list[AnswerRow] = []
-    for key, value in answers.items():
-        if value is None:
-            continue
-        question = survey.question(key)
-        if isinstance(value, tuple):
-            rows.extend(
-                AnswerRow(question_key=key, position=i, option=option)
-                for i, option in enumerate(value)
-            )
-        elif isinstance(value, int):
-            rows.append(AnswerRow(question_key=key, position=0, number=value))
-        elif question.type == QuestionType.FREE_TEXT:
-            rows.append(AnswerRow(question_key=key, position=0, text=value))
-        else:
-            rows.append(AnswerRow(question_key=key, position=0, option=value))
-    return rows
-
-
-def new_response(
-    survey: Survey,
-    wave_id: int,
-    unit_id: uuid.UUID,
-    submitted_on: date,
-    channel: str,
-    answers: Mapping[str, Answer],
-    snapshot: Snapshot,
-    import_id: str | None = None,
-) -> tuple[Response, list[AnswerRow]]:
-    # uuid4 from the OS's random source: ids say nothing about order or count.
-    response = Response(
-        id=uuid.UUID(bytes=secrets.token_bytes(16), version=4),
-        wave_id=wave_id,
-        unit_id=unit_id,
-        submitted_on=submitted_on,
-        channel=channel,
-        import_id=import_id,
-        **snapshot,
-    )
-    return response, answer_rows(survey, answers)
 
 
 def wave_survey(wave: Wave) -> Survey:
@@ -582,8 +550,16 @@ class SubmitOutcome(StrEnum):
     WAVE_CLOSED = "wave_closed"
 
 
-async def submit_response(
-    sessions: Sessions,
+@dataclass(frozen=True)
+class Submitted:
+    outcome: SubmitOutcome
+    wave: Wave | None = None
+    pool: str | None = None  # where the response waits for its batch
+
+
+async def submit_in(
+    uow: UnitOfWork,
+    batching: Batching,
     *,
     wave_id: int,
     unit_code: str,
@@ -591,44 +567,81 @@ async def submit_response(
     answers: Mapping[str, Answer],
     snapshot: Snapshot,
     today: date,
-    channel: str = "telegram",
+) -> Submitted:
+    """Record a completed chat response in the caller's transaction: the participation and
+    the sealed pending response (storage/batches.py). Costs the same however many people
+    or responses the database holds."""
+    # A shared lock on the wave row (PostgreSQL): submissions go on side by side, while
+    # closing the wave waits for them and they see a close that committed first.
+    wave = await uow.session.scalar(
+        select(Wave).where(Wave.id == wave_id).with_for_update(read=True)
+    )
+    if wave is None or wave.status != "open" or past_closing(wave, today):
+        return Submitted(SubmitOutcome.WAVE_CLOSED)
+    unit = await uow.waves.org_unit(wave.id, unit_code)
+    if unit is None:
+        raise ServiceError(f"unit {unit_code!r} is not in wave {wave.id}'s audience")
+    if not await uow.participations.add_once(wave.id, pseudonym):
+        return Submitted(SubmitOutcome.ALREADY_ANSWERED)
+    pool = batches.add_pending(uow.session, batching, wave, unit, answers, snapshot)
+    return Submitted(SubmitOutcome.STORED, wave, pool)
+
+
+async def release_if_full(
+    sessions: Sessions, batching: Batching, wave: Wave, pool: str, *, today: date
+) -> int:
+    """Release the pool as a batch if it has reached the batch size; returns how many."""
+    async with UnitOfWork(sessions) as uow:
+        if await batches.pending_count(uow.session, wave.id, pool) < batching.size_for(wave):
+            return 0
+        moved = await batches.release_pool(uow.session, batching, wave, pool, today)
+        await uow.commit()
+        return moved
+
+
+async def release_full_pools(sessions: Sessions, batching: Batching, *, today: date) -> int:
+    """Release every pool that is full (after a crash between a submission and its batch)."""
+    async with UnitOfWork(sessions) as uow:
+        full = await batches.full_pools(uow.session, batching)
+    moved = 0
+    for wave, pool in full:
+        moved += await release_if_full(sessions, batching, wave, pool, today=today)
+    return moved
+
+
+async def submit_response(
+    sessions: Sessions,
+    batching: Batching,
+    *,
+    wave_id: int,
+    unit_code: str,
+    pseudonym: str,
+    answers: Mapping[str, Answer],
+    snapshot: Snapshot,
+    today: date,
 ) -> SubmitOutcome:
-    """Store a completed chat response and its participation record in one transaction."""
+    """Submit in a transaction of its own, then release the pool if it is full."""
     async with UnitOfWork(sessions) as uow:
-        # Lock the wave row so concurrent submissions to one wave are serialised and each
-        # rewrite of the participation rows sees the previous one.
-        wave = await uow.session.scalar(select(Wave).where(Wave.id == wave_id).with_for_update())
-        if wave is None or wave.status != "open" or past_closing(wave, today):
-            return SubmitOutcome.WAVE_CLOSED
-        unit = await uow.waves.org_unit(wave.id, unit_code)
-        if unit is None:
-            raise ServiceError(f"unit {unit_code!r} is not in wave {wave.id}'s audience")
-        # The people table first (it is locked there), then participations: the same
-        # order as an erasure, so the two cannot deadlock.
-        await uow.people.rewrite_all()
-        try:
-            await uow.participations.add_rewriting_wave(wave.id, pseudonym)
-        except AlreadyParticipated:
-            return SubmitOutcome.ALREADY_ANSWERED
-        response, rows = new_response(
-            wave_survey(wave), wave.id, unit.unit_id, today, channel, answers, snapshot
+        submitted = await submit_in(
+            uow,
+            batching,
+            wave_id=wave_id,
+            unit_code=unit_code,
+            pseudonym=pseudonym,
+            answers=answers,
+            snapshot=snapshot,
+            today=today,
         )
-        uow.responses.add(response, rows)
         await uow.commit()
-    return SubmitOutcome.STORED
+    if submitted.wave is not None and submitted.pool is not None:
+        await release_if_full(sessions, batching, submitted.wave, submitted.pool, today=today)
+    return submitted.outcome
 
 
-async def has_participated(sessions: Sessions, wave_id: int, pseudonym: str) -> bool:
-    async with UnitOfWork(sessions) as uow:
-        return await uow.participations.exists(wave_id, pseudonym)
-
-
-async def erase_person(sessions: Sessions, pseudonym: str) -> None:
+async def erase_person(uow: UnitOfWork, pseudonym: str) -> None:
     """Delete everything linkable to a person: profile, contact consent, participation."""
-    async with UnitOfWork(sessions) as uow:
-        await uow.people.delete(pseudonym)
-        await uow.participations.delete_for(pseudonym)
-        await uow.commit()
+    await uow.people.delete(pseudonym)
+    await uow.participations.delete_for(pseudonym)
 
 
 async def mark_contact_blocked(sessions: Sessions, pseudonym: str) -> bool:
@@ -642,29 +655,22 @@ async def mark_contact_blocked(sessions: Sessions, pseudonym: str) -> bool:
         return True
 
 
-async def get_person(sessions: Sessions, pseudonym: str) -> Person | None:
-    async with UnitOfWork(sessions) as uow:
-        return await uow.people.get(pseudonym)
-
-
-async def update_person(sessions: Sessions, pseudonym: str, today: date, **fields: Any) -> Person:
+async def update_person(uow: UnitOfWork, pseudonym: str, today: date, **fields: Any) -> Person:
     """Create or change what is kept about a person (consent, language, profile...)."""
-    async with UnitOfWork(sessions) as uow:
-        person = await uow.people.get(pseudonym)
-        if person is None:
-            person = Person(
-                pseudonym=pseudonym,
-                consented=False,
-                contact_ok=False,
-                contact_active=False,
-                monitoring="not_offered",
-            )
-            uow.people.add(person)
-        for name, value in fields.items():
-            setattr(person, name, value)
-        person.last_seen_month = month_of(today)
-        await uow.commit()
-        return person
+    person = await uow.people.get(pseudonym)
+    if person is None:
+        person = Person(
+            pseudonym=pseudonym,
+            consented=False,
+            contact_ok=False,
+            contact_active=False,
+            monitoring="not_offered",
+        )
+        uow.people.add(person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.last_seen_month = month_of(today)
+    return person
 
 
 def month_of(day: date) -> date:
@@ -681,10 +687,9 @@ class UnitInfo:
     children: tuple[str, ...]
 
 
-async def wave_units(sessions: Sessions, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
+async def wave_units(uow: UnitOfWork, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
     """The wave's audience roots and every unit in its audience, as the wave opened."""
-    async with UnitOfWork(sessions) as uow:
-        org = [u for u in await uow.waves.org(wave_id) if u.in_audience]
+    org = [u for u in await uow.waves.org(wave_id) if u.in_audience]
     codes = {u.code for u in org}
     children: dict[str, list[str]] = {}
     for unit in sorted(org, key=lambda u: u.name.lower()):
@@ -698,12 +703,9 @@ async def wave_units(sessions: Sessions, wave_id: int) -> tuple[list[str], dict[
     return sorted(roots, key=lambda c: info[c].name.lower()), info
 
 
-async def open_waves(sessions: Sessions, *, today: date) -> list[Wave]:
+async def open_waves(uow: UnitOfWork, *, today: date) -> list[Wave]:
     """Waves taking answers today (open, and not past their planned closing date)."""
-    async with UnitOfWork(sessions) as uow:
-        return [
-            w for w in await uow.waves.all() if w.status == "open" and not past_closing(w, today)
-        ]
+    return [w for w in await uow.waves.all() if w.status == "open" and not past_closing(w, today)]
 
 
 async def get_wave(sessions: Sessions, wave_id: int) -> Wave | None:

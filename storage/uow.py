@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import (
     Answer,
+    ConversationState,
     Participation,
     Person,
     Publication,
     Response,
+    SeenUpdate,
     Unit,
     Wave,
     WaveOrgUnit,
@@ -145,10 +152,6 @@ class ResponseRepository:
             self.session.add(answer)
 
 
-class AlreadyParticipated(Exception):
-    """This person has already answered this wave."""
-
-
 class PeopleRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -162,27 +165,6 @@ class PeopleRepository:
     async def delete(self, pseudonym: str) -> int:
         result = await self.session.execute(delete(Person).where(Person.pseudonym == pseudonym))
         return int(getattr(result, "rowcount", 0) or 0)
-
-    async def rewrite_all(self) -> None:
-        """On PostgreSQL, write every person's row again, in pseudonym order, in this transaction.
-
-        Called when a response is stored. PostgreSQL stamps a row with the transaction that
-        last wrote it (xmin) and keeps rows roughly in write order (ctid), so a person's
-        row, written at consent just before their first response, would otherwise point at
-        that response. Rewritten together, all rows carry the response's transaction and
-        an order that says nothing about when anyone took part. The table lock serialises
-        submissions, so two rewrites cannot deadlock. SQLite has neither column, and its
-        people table is kept in pseudonym order (WITHOUT ROWID), so there is nothing to do.
-        """
-        if self.session.bind.dialect.name != "postgresql":
-            return
-        await self.session.execute(text("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE"))
-        await self.session.execute(
-            text(
-                "WITH gone AS (DELETE FROM people RETURNING *) "
-                "INSERT INTO people SELECT * FROM gone ORDER BY pseudonym"
-            )
-        )
 
 
 class ParticipationRepository:
@@ -198,34 +180,92 @@ class ParticipationRepository:
     def add(self, wave_id: int, pseudonym: str) -> None:
         self.session.add(Participation(wave_id=wave_id, pseudonym=pseudonym))
 
-    async def add_rewriting_wave(self, wave_id: int, pseudonym: str) -> None:
-        """Record a participation by rewriting every participation row of the wave.
+    async def add_once(self, wave_id: int, pseudonym: str) -> bool:
+        """Record a participation; False if there already is one (nothing changes then).
 
-        PostgreSQL stamps each row with the transaction that wrote it (xmin) and keeps rows
-        roughly in write order (ctid). A participation inserted in the same transaction as
-        its response could be joined to it through those columns. Rewriting the wave's
-        rows, sorted by pseudonym, gives all of them the same transaction and an order that
-        says nothing about who answered when.
+        One row, whatever the wave's size: its write order ties it only to the pending
+        response written with it, which is sealed (storage/batches.py).
         """
+        dialect = self.session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
         result = await self.session.execute(
-            delete(Participation)
-            .where(Participation.wave_id == wave_id)
+            insert(Participation)
+            .values(wave_id=wave_id, pseudonym=pseudonym)
+            .on_conflict_do_nothing()
             .returning(Participation.pseudonym)
         )
-        pseudonyms = set(result.scalars().all())
-        if pseudonym in pseudonyms:
-            raise AlreadyParticipated(wave_id)
-        pseudonyms.add(pseudonym)
-        await self.session.execute(
-            insert(Participation),
-            [{"wave_id": wave_id, "pseudonym": p} for p in sorted(pseudonyms)],
-        )
+        return result.first() is not None
 
     async def delete_for(self, pseudonym: str) -> int:
         result = await self.session.execute(
             delete(Participation).where(Participation.pseudonym == pseudonym)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+class ConversationRepository:
+    """Unfinished conversations, sealed by the caller (bot/state.py); one row per person."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, key: str) -> ConversationState | None:
+        return await self.session.get(ConversationState, key)
+
+    async def put(self, key: str, sealed: str, today: date) -> None:
+        row = await self.session.get(ConversationState, key)
+        if row is None:
+            self.session.add(ConversationState(key=key, sealed=sealed, updated_on=today))
+        else:
+            row.sealed = sealed
+            row.updated_on = today
+
+    async def delete(self, key: str) -> None:
+        row = await self.session.get(ConversationState, key)
+        if row is not None:
+            await self.session.delete(row)
+
+
+class SeenUpdateRepository:
+    """Telegram update ids already handled, marked in the transaction of their effects."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def first_time(self, update_id: int, today: date) -> bool:
+        """Mark an update id as seen; False if it was already (a redelivery).
+
+        On PostgreSQL a second delivery being handled at the same moment waits here until
+        the first commits or rolls back, so the effects happen once either way.
+        """
+        dialect = self.session.bind.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(SeenUpdate)
+            .values(update_id=update_id, seen_on=today)
+            .on_conflict_do_nothing(index_elements=[SeenUpdate.update_id])
+            .returning(SeenUpdate.update_id)
+        )
+        return result.first() is not None
+
+    async def forget_before(self, day: date) -> int:
+        result = await self.session.execute(delete(SeenUpdate).where(SeenUpdate.seen_on < day))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _count_writes(session: Session) -> None:
+    """Count what a unit of work writes, so a caller can tell whether it changed anything."""
+
+    def flushed(session: Session, _context: Any) -> None:
+        if session.new or session.dirty or session.deleted:
+            session.info["writes"] = session.info.get("writes", 0) + 1
+
+    def executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info["writes"] = state.session.info.get("writes", 0) + 1
+
+    event.listen(session, "after_flush", flushed)
+    event.listen(session, "do_orm_execute", executed)
 
 
 class UnitOfWork:
@@ -238,6 +278,8 @@ class UnitOfWork:
     participations: ParticipationRepository
     people: PeopleRepository
     publications: PublicationRepository
+    conversations: ConversationRepository
+    seen: SeenUpdateRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]):
         self._sessions = sessions
@@ -250,6 +292,9 @@ class UnitOfWork:
         self.participations = ParticipationRepository(self.session)
         self.people = PeopleRepository(self.session)
         self.publications = PublicationRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
+        self.seen = SeenUpdateRepository(self.session)
+        _count_writes(self.session.sync_session)
         return self
 
     async def __aexit__(
@@ -262,5 +307,14 @@ class UnitOfWork:
         # loaded objects readable after the block.
         await self.session.close()
 
+    @property
+    def writes(self) -> int:
+        """How many writes (flushes with changes, INSERT/UPDATE/DELETE) so far."""
+        pending = bool(self.session.new or self.session.dirty or self.session.deleted)
+        return int(self.session.info.get("writes", 0)) + pending
+
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

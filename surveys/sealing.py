@@ -62,3 +62,29 @@ def unseal(key: bytes, sealed: str, context: str) -> bytes:
     except InvalidTag:
         raise SealError("the box does not open with this key and context") from None
     return opened
+
+
+PENDING_PURPOSE = b"firevoice/pending-response/v1"
+CONVERSATION_PURPOSE = b"firevoice/conversation/v1"
+
+
+def pending_key(secret: bytes) -> bytes:
+    """The key for responses waiting for their batch: the server's, like the contact's."""
+    return derive_key(secret, PENDING_PURPOSE)
+
+
+def conversation_key(secret: bytes, channel: str, user_id: int | str) -> bytes:
+    """The key for one person's unfinished conversation; like the profile's, it needs their id."""
+    return per_person(secret, CONVERSATION_PURPOSE, channel, user_id)
+
+
+def pad(plaintext: bytes, minimum: int = 1024) -> bytes:
+    """Pad with spaces to the next power of two (at least `minimum`), so a sealed box's length
+    says little about its content (free text, how many questions were answered).
+
+    Meant for JSON, which ignores the trailing spaces when it is read back.
+    """
+    size = minimum
+    while size < len(plaintext):
+        size *= 2
+    return plaintext + b" " * (size - len(plaintext))

@@ -11,11 +11,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import migrate
+from storage.batches import Batching
 from storage.db import make_engine, make_sessionmaker
 from surveys.loader import SurveyCatalog
 from surveys.model import Survey
+from surveys.sealing import pending_key
 
 SECRET = b"s" * 48
+# Batches of 5 (the bundled surveys' unit threshold) for tests that submit chat responses.
+BATCHING = Batching(pending_key(SECRET), 5)
 
 ORG_CSV = """code,name,kind,parent_code,headcount
 NFRS,Northshire Fire and Rescue Service,service,,620

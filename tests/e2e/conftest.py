@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from storage import migrate, services
+from storage import batches, migrate, services
+from storage.batches import Batching
 from storage.db import make_engine, make_sessionmaker
 from surveys.links import LinkTarget, make_payload
 from surveys.loader import SurveyCatalog
+from surveys.sealing import pending_key
 from tests.conftest import ORG_CSV
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 
@@ -81,6 +83,7 @@ class Service:
         self.catalog = SurveyCatalog.load()
         self.engine = make_engine(database_url)
         self.sessions = make_sessionmaker(self.engine)
+        self.batching = Batching(pending_key(secret), 10)
 
     async def open(self, survey_key: str, units: tuple[str, ...] = ()) -> int:
         wave = await services.open_wave(
@@ -91,9 +94,21 @@ class Service:
     def link(self, survey_key: str, unit: str | None = None) -> str:
         return make_payload(self.secret, LinkTarget(survey_key, unit))
 
+    async def release_pending(self) -> None:
+        """Move every submitted response into the results tables now, as closing the waves
+        would (storage/batches.py), so a test can look at what one person's answers became."""
+        from storage.uow import UnitOfWork
+
+        async with UnitOfWork(self.sessions) as uow:
+            for wave in await uow.waves.all():
+                await batches.release_remainders(uow.session, self.batching, wave, date.today())
+            await uow.commit()
+
     async def rows(self, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+        """Rows of a query, with every submitted response released first."""
         from sqlalchemy import text
 
+        await self.release_pending()
         async with self.engine.connect() as conn:
             return [tuple(r) for r in (await conn.execute(text(sql))).all()]
 

@@ -418,7 +418,10 @@ async def test_telegram_errors_are_retried_or_recorded(
     await service.open("community_visit")
     person = Person(telegram)
     await person.say(f"/start {service.link('community_visit', 'STN02')}")
-    await agree_to_terms(person, contact="Yes, message me")
+    await person.expect("Do you agree to take part")
+    await person.press("I agree")
+    await person.expect("may we message you")
+    # The next message (the monitoring offer) is refused once with "slow down".
     telegram.next_errors["sendMessage"] = [
         {
             "ok": False,
@@ -427,6 +430,7 @@ async def test_telegram_errors_are_retried_or_recorded(
             "parameters": {"retry_after": 1},
         }
     ]
+    await person.press("Yes, message me")
     offer = await person.expect("equality monitoring questions")
     assert (
         sum(
@@ -512,6 +516,69 @@ async def test_webhook_mode_accepts_only_requests_with_the_secret_token(
     assert "refused a webhook request" in process.output()
 
 
+async def test_a_webhook_update_whose_changes_cannot_be_saved_is_not_acknowledged(
+    telegram: FakeTelegram, service: Service, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    from sqlalchemy import text
+
+    await service.open("staff_pulse")
+    api_url = f"http://127.0.0.1:{telegram.port}"
+    process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, service, tmp_path))
+    await process.start(
+        "--webhook",
+        "--public-url",
+        "https://firevoice.example.org",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(unused_tcp_port),
+    )
+    # The database refuses to store conversations, as a full disk would.
+    async with service.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON conversation_states "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    try:
+        await telegram.wait_until(lambda: bool(telegram.calls_of("setWebhook")), timeout=60)
+        [call] = telegram.calls_of("setWebhook")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": str(call.params["secret_token"])}
+        person = Person(telegram)
+        update = {"update_id": 41, **person.message_update("/start")}
+        url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+
+        async def deliver() -> int:
+            async with aiohttp.ClientSession() as http:
+                for _ in range(50):
+                    try:
+                        async with http.post(url, json=update, headers=headers) as answer:
+                            return answer.status
+                    except aiohttp.ClientConnectorError:
+                        await asyncio.sleep(0.2)
+            raise AssertionError("the webhook never answered")
+
+        # Not acknowledged: Telegram will deliver it again. The person is told, nothing kept.
+        assert await deliver() == 500
+        await person.expect("Sorry")
+        assert await service.rows("SELECT * FROM seen_updates") == []
+        assert not any("Do you agree" in m.text for m in person.chat)
+        async with service.engine.begin() as conn:
+            await conn.execute(text("DROP TRIGGER refuse"))
+        # Delivered again, it is handled; delivered a third time, it changes nothing.
+        assert await deliver() == 200
+        await person.expect("Do you agree")
+        assert await deliver() == 200
+        assert sum("Do you agree" in m.text for m in person.chat) == 1
+        assert await service.rows("SELECT update_id FROM seen_updates") == [(41,)]
+    finally:
+        await process.stop()
+    # The failure is logged by name; the database's message, which quotes the row, is not.
+    assert "CommitFailed: IntegrityError" in process.output()
+    assert "parameters" not in process.output() and "INSERT" not in process.output()
+
+
 def redis_url() -> str:
     url = os.environ.get("FIREVOICE_TEST_REDIS_URL")
     if not url:
@@ -521,7 +588,7 @@ def redis_url() -> str:
     return url
 
 
-async def test_with_redis_conversations_survive_a_restart_under_pseudonymous_keys(
+async def test_with_redis_conversations_stay_sealed_in_the_database_and_survive_a_restart(
     telegram: FakeTelegram, service: Service, tmp_path: Path
 ) -> None:
     from redis.asyncio import Redis
@@ -540,9 +607,12 @@ async def test_with_redis_conversations_survive_a_restart_under_pseudonymous_key
         await start_pulse(person, service)
         await person.press("Agree")
         question_2 = await person.expect("Question 2 of")
+        # Redis only keeps one person's updates in order (under pseudonymous keys); the
+        # conversation is in the database, in the update's own transaction, sealed.
         keys = [k.decode() for k in await redis.keys("*")]
-        assert keys and not any(str(person.id) in k for k in keys)
-        assert await service.rows("SELECT * FROM conversation_states") == []
+        assert not any(str(person.id) in k for k in keys)
+        [(sealed,)] = await service.rows("SELECT sealed FROM conversation_states")
+        assert "agree" not in sealed and "values_lived" not in sealed
         await process.stop()
         await process.start()
         mark = person.mark()

@@ -15,7 +15,7 @@ from storage import migrate, services
 from storage.db import make_engine, make_sessionmaker
 from surveys.equality import empty_snapshot
 from surveys.loader import SurveyCatalog
-from tests.conftest import ORG_CSV
+from tests.conftest import BATCHING, ORG_CSV
 
 PSEUDONYM = "p" * 20 + "SECRETPSEUDONYM"
 COMMENT = "the watch manager on Red Watch shouted at me"
@@ -67,6 +67,7 @@ async def test_debug_logging_never_prints_sql_parameters(
         }
         outcome = await services.submit_response(
             sessions,
+            BATCHING,
             wave_id=wave.id,
             unit_code="STN01-RED",
             pseudonym=PSEUDONYM,

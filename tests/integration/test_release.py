@@ -20,7 +20,7 @@ from storage import bulk, services
 from storage.db import make_engine, make_sessionmaker
 from storage.services import ServiceError, Sessions
 from surveys.model import Survey
-from tests.conftest import ORG_CSV
+from tests.conftest import BATCHING, ORG_CSV
 
 OPENED = date(2026, 9, 1)
 CLOSED = date(2026, 9, 21)
@@ -61,7 +61,7 @@ async def closed_wave(
     wave = await services.open_wave(db.sessions, survey, today=opened, monitoring=monitoring)
     generated = synthetic.generate(survey, 90, seed=seed, org_csv=ORG_CSV)
     await bulk.insert_responses(db.engine, wave.id, survey, synthetic.rows(generated), opened)
-    await services.close_wave(db.sessions, wave.id, today=opened + timedelta(days=20))
+    await services.close_wave(db.sessions, BATCHING, wave.id, today=opened + timedelta(days=20))
     return wave.id
 
 

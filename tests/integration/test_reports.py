@@ -18,7 +18,7 @@ from analysis import synthetic
 from storage import bulk, migrate, services
 from storage.db import make_engine, make_sessionmaker
 from surveys.loader import SurveyCatalog
-from tests.conftest import ORG_CSV
+from tests.conftest import BATCHING, ORG_CSV
 from tests.integration.test_cli import FIREVOICE, Cli
 
 CATALOG = SurveyCatalog.load()
@@ -48,7 +48,7 @@ async def seed(
                 rows += [("S01-W", dict(rows[0][1]), dict(rows[0][2])) for _ in range(3)]
             await bulk.insert_responses(engine, wave.id, survey, rows, date.today())
             if close:
-                await services.close_wave(sessions, wave.id, today=date.today())
+                await services.close_wave(sessions, BATCHING, wave.id, today=date.today())
     finally:
         await engine.dispose()
 
