@@ -211,16 +211,18 @@ def from_json(survey: Survey, raw: dict[str, Any] | None) -> State:
 # --- surveys for a conversation ----------------------------------------------------------------
 
 
+# A wave's survey never changes once the wave is open (it is frozen on the wave's row), so
+# each process reads and validates it once.
 _frozen: dict[int, Survey] = {}
 
 
-async def wave_and_survey(chat: Chat, wave_id: int) -> tuple[Wave | None, Survey | None]:
-    wave = await chat.uow.waves.get(wave_id)
-    if wave is None:
-        return None, None
-    if wave.id not in _frozen:
-        _frozen[wave.id] = services.wave_survey(wave)
-    return wave, _frozen[wave.id]
+async def wave_survey(chat: Chat, wave_id: int) -> Survey | None:
+    if wave_id not in _frozen:
+        wave = await chat.uow.waves.get(wave_id)
+        if wave is None:
+            return None
+        _frozen[wave_id] = services.wave_survey(wave)
+    return _frozen[wave_id]
 
 
 def monitoring_survey(chat: Chat) -> Survey | None:
@@ -234,8 +236,7 @@ async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
         return monitoring_survey(chat)
     if data.get("wave_id") is None:
         return None
-    _, survey = await wave_and_survey(chat, int(data["wave_id"]))
-    return survey
+    return await wave_survey(chat, int(data["wave_id"]))
 
 
 def answers_key(data: dict[str, Any]) -> str:
@@ -604,6 +605,14 @@ async def ask_next(
     await chat.save(data)
     keyboard = question_keyboard(question, step, language, can_go_back=bool(state.answers))
     await chat.send(question_text(survey, state, question, language), keyboard, question=True)
+
+
+async def show_again(chat: Chat) -> None:
+    """After a redelivered update: show the question the person is at, if any (the first
+    delivery's reply may have been lost with the process that handled it)."""
+    data = await chat.data()
+    if data.get("phase") in (SURVEY, MONITORING, PROFILE_MONITORING, UNIT):
+        await show_current(chat, data)
 
 
 async def show_current(chat: Chat, data: dict[str, Any]) -> None:

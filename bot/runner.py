@@ -36,7 +36,9 @@ from aiogram.types import BotCommand, ErrorEvent
 
 from bot.app import App
 from bot.handlers import build_router
+from bot.handlers.context import redelivered
 from bot.i18n import SUPPORTED, t
+from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
 from storage import services
 from surveys.pseudonym import derive_key, pseudonym
@@ -169,7 +171,7 @@ def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
     # aiogram's FSM storage is not used (bot/state.py keeps conversations in the update's
     # transaction); its middleware still takes the per-person lock.
     dispatcher = Dispatcher(storage=MemoryStorage(), events_isolation=backends.isolation, app=app)
-    dispatcher.update.outer_middleware(OneTransaction(app.sessions))
+    dispatcher.update.outer_middleware(OneTransaction(app.sessions, redelivered))
     dispatcher.include_router(build_router())
 
     @dispatcher.errors()
@@ -244,7 +246,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
                 state,
             )
             await bot.delete_webhook(drop_pending_updates=False)
-            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            await poll(bot, dispatcher, stop_on_signals())
         else:
             log.info(
                 "firevoice started: webhook %s on port %s; database %s; updates in order by %s",
@@ -328,12 +330,7 @@ async def serve_webhook(
     await runner.setup()
     site = web.TCPSite(runner, options.host, options.port)
     await site.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    import signal
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         await stop.wait()
     finally:

@@ -173,9 +173,16 @@ class OneTransaction(BaseMiddleware):
     (event isolation): one person's updates are handled, committed and answered in order.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        redelivered: Callable[[Update, dict[str, Any]], Awaitable[None]] | None = None,
+    ):
         self.sessions = sessions
         self.shown = ShownQuestions()
+        # Shows the person where they are when an update they sent comes again: its
+        # effects were committed, but the process may have died before replying.
+        self.redelivered = redelivered
 
     async def __call__(
         self,
@@ -186,14 +193,19 @@ class OneTransaction(BaseMiddleware):
         if not isinstance(event, Update):
             return await handler(event, data)
         async with UnitOfWork(self.sessions) as uow:
-            if not await uow.seen.first_time(event.update_id, date.today()):
+            seen = not await uow.seen.first_time(event.update_id, date.today())
+            if seen:
                 log.info("update delivered twice; handled once")
-                return None
+                if self.redelivered is None:
+                    return None
             before = uow.writes
             tap = Tap(uow, self.shown)
             data["tap"] = tap
             try:
-                result = await handler(event, data)
+                if seen:
+                    result = await self.redelivered(event, data)  # type: ignore[misc]
+                else:
+                    result = await handler(event, data)
                 if uow.writes > before:
                     await uow.commit()
             except SQLAlchemyError as exc:

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -241,7 +241,8 @@ class SeenUpdateRepository:
         dialect = self.session.bind.dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         result = await self.session.execute(
-            insert(SeenUpdate)
+            # The table, not the mapped class: a plain INSERT, without the ORM's bulk path.
+            insert(cast(Table, SeenUpdate.__table__))
             .values(update_id=update_id, seen_on=today)
             .on_conflict_do_nothing(index_elements=[SeenUpdate.update_id])
             .returning(SeenUpdate.update_id)

@@ -120,10 +120,18 @@ class FakeTelegram:
             self.calls.append(Call("getUpdates", params))
             self._changed.notify_all()
             while True:
+                # Like Telegram: asking from an offset confirms (forgets) every update below
+                # it; the others are delivered again until they are confirmed.
+                if offset:
+                    self._queue = [
+                        u for u in self._queue if u["update_id"] >= offset or u.get("_redeliver")
+                    ]
                 ready = [u for u in self._queue if u["update_id"] >= offset or u.get("_redeliver")]
+                ready = ready[: int(params.get("limit") or 100)]
                 if ready:
                     for update in ready:
-                        self._queue.remove(update)
+                        if update.get("_redeliver"):  # a test's deliberate second delivery
+                            self._queue.remove(update)
                     return [{k: v for k, v in u.items() if k != "_redeliver"} for u in ready]
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -183,7 +183,9 @@ async def test_a_redelivered_update_and_a_double_tap_are_recorded_once(
     await person.say("/help")
     await person.expect("anonymous surveys", since=mark)
     await asyncio.sleep(0.5)
-    assert sum("Question 3 of" in m.text for m in person.chat) == 1
+    # The redelivered answer is not recorded again (no question 4); since the first
+    # delivery's reply might have been lost, the person is shown question 3 once more.
+    assert sum("Question 3 of" in m.text for m in person.chat) == 2
     assert sum("Question 4 of" in m.text for m in person.chat) == 0
     await answer_everything(person)
     rows = await service.rows("SELECT question_key FROM answers WHERE question_key = 'visit_type'")
@@ -577,6 +579,40 @@ async def test_a_webhook_update_whose_changes_cannot_be_saved_is_not_acknowledge
     # The failure is logged by name; the database's message, which quotes the row, is not.
     assert "CommitFailed: IntegrityError" in process.output()
     assert "parameters" not in process.output() and "INSERT" not in process.output()
+
+
+async def test_killing_the_bot_during_a_burst_of_taps_loses_none_and_repeats_none(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    people = [Person(telegram) for _ in range(50)]
+    await asyncio.gather(*(start_pulse(p, service) for p in people))
+    marks = [p.mark() for p in people]
+    pressed = len(telegram.calls_of("answerCallbackQuery"))
+    # Everyone taps "Agree" on question 1 at once; the bot is killed (SIGKILL) while it is
+    # handling the burst, then started again.
+    for person in people:
+        question = person.last()
+        await person.send_raw(
+            person.callback_update(question, person.find_button("Agree", question)[1])
+        )
+    await telegram.wait_until(
+        lambda: len(telegram.calls_of("answerCallbackQuery")) >= pressed + 5, timeout=30
+    )
+    assert bot.process is not None
+    bot.process.kill()
+    await bot.process.wait()
+    await bot.start()
+    # Every tap took effect: everyone is at question 2...
+    for person, mark in zip(people, marks, strict=True):
+        await person.expect("Question 2 of", since=mark, timeout=30)
+    # ...and exactly once: each finishes with one response, question 1 answered "agree".
+    await asyncio.gather(*(answer_everything(p) for p in people))
+    assert await service.rows("SELECT count(*) FROM participations") == [(50,)]
+    answers = await service.rows(
+        "SELECT option, count(*) FROM answers WHERE question_key = 'values_lived' GROUP BY option"
+    )
+    assert answers == [("agree", 50)]
 
 
 def redis_url() -> str:
