@@ -168,6 +168,13 @@ def run(
     port: Annotated[int, typer.Option(help="Webhook: port to listen on.")] = 8080,
     host: Annotated[str, typer.Option(help="Webhook: address to listen on.")] = "0.0.0.0",  # noqa: S104
     path: Annotated[str, typer.Option(help="Webhook: URL path.")] = "/telegram",
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Webhook: how many bot processes share the port (needs PostgreSQL and Redis)."
+        ),
+    ] = 1,
+    worker: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Start the bot: long polling by default, or a webhook server with --webhook."""
     from bot.runner import WebhookOptions, run_bot
@@ -180,9 +187,24 @@ def run(
             fail(f"--path: {path!r} must start with '/'", 2)
         if not 1 <= port <= 65535:
             fail(f"--port: {port} is not a port number", 2)
-        options = WebhookOptions(public_url=public_url, host=host, port=port, path=path)
+        if not 1 <= workers <= 64:
+            fail(f"--workers: {workers} is not between 1 and 64", 2)
+        options = WebhookOptions(
+            public_url=public_url,
+            host=host,
+            port=port,
+            path=path,
+            worker=worker or 0,
+            workers=workers,
+        )
     elif public_url:
         fail("--public-url is only used with --webhook", 2)
+    elif workers != 1:
+        fail(
+            "--workers needs --webhook: long polling runs in one process (Telegram gives "
+            "updates to one reader at a time)",
+            2,
+        )
 
     settings = _settings()
     if settings.bot_token is None:
@@ -195,17 +217,41 @@ def run(
         resolve_secret_key(settings)
     except SettingsError as exc:
         fail(str(exc))
-    _upgrade(settings)
+    if workers > 1:
+        if settings.is_sqlite:
+            fail(
+                "--workers needs PostgreSQL (FIREVOICE_DATABASE_URL=postgresql+asyncpg://...): "
+                "SQLite takes one writer at a time, so more processes would only wait",
+                2,
+            )
+        if not settings.redis_url:
+            fail(
+                "--workers needs FIREVOICE_REDIS_URL: Redis keeps each person's updates in "
+                "order whichever process receives them",
+                2,
+            )
+    if worker is None:  # the workers' parent (or the only process) prepares the database
+        _upgrade(settings)
     try:
         application = build_app(settings)
     except (SettingsError, SurveyFileError) as exc:
         fail(str(exc))
 
     async def serve() -> None:
-        await _backfill(application)
+        if worker is None:
+            await _backfill(application)
+        if workers > 1 and worker is None:
+            await application.close()
+            return
         await run_bot(application, options)
 
     asyncio.run(serve())
+    if workers > 1 and worker is None:
+        from bot.workers import supervise
+
+        run_args = ["--webhook", "--public-url", str(public_url), "--host", host]
+        run_args += ["--port", str(port), "--path", path, "--workers", str(workers)]
+        raise typer.Exit(supervise(run_args, workers))
 
 
 @db_app.command("upgrade")

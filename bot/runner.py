@@ -126,7 +126,10 @@ QUIET_LOGGERS = (
 
 def configure_logging(level: str) -> None:
     """Log at `level`, but keep the database, Redis and update loggers at WARNING."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The process id tells several workers apart (bot/workers.py).
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"
+    )
     logging.getLogger().setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -226,6 +229,10 @@ class WebhookOptions:
     host: str
     port: int
     path: str
+    # With several worker processes (bot/workers.py) they share the port; worker 0 alone
+    # registers the webhook and the command menu and does the daily housekeeping.
+    worker: int = 0
+    workers: int = 1
 
 
 async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
@@ -235,9 +242,11 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "this process"
-    housekeeping = asyncio.create_task(housekeeping_daily(app))
+    leader = webhook is None or webhook.worker == 0
+    housekeeping = asyncio.create_task(housekeeping_daily(app)) if leader else None
     try:
-        await set_commands(bot)
+        if leader:
+            await set_commands(bot)
         if webhook is None:
             log.info(
                 "firevoice started: long polling %s; database %s; updates kept in order by %s",
@@ -249,7 +258,10 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
             await poll(bot, dispatcher, stop_on_signals())
         else:
             log.info(
-                "firevoice started: webhook %s on port %s; database %s; updates in order by %s",
+                "firevoice started (worker %s of %s): webhook %s on port %s; database %s; "
+                "updates in order by %s",
+                webhook.worker + 1,
+                webhook.workers,
                 webhook.public_url,
                 webhook.port,
                 database,
@@ -257,7 +269,8 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
             )
             await serve_webhook(app, bot, dispatcher, webhook)
     finally:
-        housekeeping.cancel()
+        if housekeeping is not None:
+            housekeeping.cancel()
         await backends.close()
         await bot.session.close()
         await app.close()
@@ -320,15 +333,17 @@ async def serve_webhook(
     )
     setup_application(web_app, dispatcher, bot=bot)
     url = options.public_url.rstrip("/") + options.path
-    await bot.set_webhook(
-        url,
-        secret_token=secret,
-        allowed_updates=dispatcher.resolve_used_update_types(),
-        drop_pending_updates=False,
-    )
+    if options.worker == 0:
+        await bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            drop_pending_updates=False,
+        )
     runner = web.AppRunner(web_app)
     await runner.setup()
-    site = web.TCPSite(runner, options.host, options.port)
+    # Several workers listen on the same port; the kernel shares connections among them.
+    site = web.TCPSite(runner, options.host, options.port, reuse_port=options.workers > 1)
     await site.start()
     stop = stop_on_signals()
     try:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientConnectionError, ClientSession, web
 
 BOT_ID = 7000000001
 BOT_USERNAME = "firevoice_test_bot"
@@ -48,6 +48,10 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.next_errors: dict[str, list[dict[str, Any]]] = {}
+        # Where updates go once a bot has set a webhook this machine can reach.
+        self.webhook: tuple[str, str] | None = None
+        self.webhook_statuses: list[int] = []
+        self._deliveries: set[asyncio.Task[None]] = set()
 
     # --- server ---------------------------------------------------------------------
 
@@ -157,6 +161,32 @@ class FakeTelegram:
             "text": message.text,
         }
 
+    async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params["url"])
+        if url.startswith("http://127.0.0.1"):
+            self.webhook = (url, str(params.get("secret_token", "")))
+        return True
+
+    async def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        """POST an update to the webhook, again after a pause until it is answered 200."""
+        assert self.webhook is not None
+        url, secret = self.webhook
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.post(url, json=update, headers=headers) as answer:
+                        self.webhook_statuses.append(answer.status)
+                        if answer.status == 200:
+                            return
+                except ClientConnectionError:
+                    pass
+                await asyncio.sleep(0.2)
+
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._store(int(params["chat_id"]), str(params["text"]), params.get("reply_markup"))
 
@@ -189,6 +219,12 @@ class FakeTelegram:
                 update["update_id"] = next(self._update_ids)
             if redeliver:
                 update["_redeliver"] = True
+            if self.webhook is not None:
+                clean = {k: v for k, v in update.items() if k != "_redeliver"}
+                task = asyncio.get_running_loop().create_task(self._deliver(clean))
+                self._deliveries.add(task)
+                task.add_done_callback(self._deliveries.discard)
+                return update
             self._queue.append(update)
             self._changed.notify_all()
         return update
