@@ -139,10 +139,10 @@ class Conversation:
     async def get(self) -> dict[str, Any]:
         if self._data is None:
             self._data = {}
-            row = await self.uow.conversations.get(self.key)
-            if row is not None:
+            sealed = await self.uow.conversations.get(self.key)
+            if sealed is not None:
                 try:
-                    opened = json.loads(sealing.unseal(self.box_key, row.sealed, self._box()))
+                    opened = json.loads(sealing.unseal(self.box_key, sealed, self._box()))
                     self._data = opened if isinstance(opened, dict) else {}
                 except sealing.SealError:
                     log.warning("a conversation could not be opened (was the secret key changed?)")
@@ -159,8 +159,9 @@ class Conversation:
         await self.uow.conversations.put(self.key, sealed, date.today())
 
     async def clear(self) -> None:
+        if self._data is None or self._data:  # a row may be there: delete it
+            await self.uow.conversations.delete(self.key)
         self._data = {}
-        await self.uow.conversations.delete(self.key)
 
     def _box(self) -> str:
         return f"conversation:{self.key}"
