@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +25,7 @@ from storage import services
 from storage.models import Person, Wave
 from storage.uow import UnitOfWork
 from surveys import engine, sealing
+from surveys.dialogue import ASKING, BUSY, RESUMABLE, Phase, current_step, next_step
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
 from surveys.links import LinkTarget
@@ -37,19 +37,6 @@ log = logging.getLogger("firevoice.chat")
 
 UNITS_PER_PAGE = 8
 MAX_SEARCH_RESULTS = 8
-
-# Phases of a conversation, kept in the FSM data.
-CONSENT = "consent"
-CONTACT = "contact"
-MONITORING_OFFER = "monitoring_offer"
-MONITORING = "monitoring"
-PROFILE_MONITORING = "profile_monitoring"
-UNIT = "unit"
-CHOOSE_WAVE = "choose_wave"
-SURVEY = "survey"
-ERASE = "erase"
-PROFILE = "profile"
-LANGUAGE = "language"
 
 
 @dataclass
@@ -178,20 +165,7 @@ class Chat:
         await self.conversation.clear()
 
     async def next_step(self, data: dict[str, Any]) -> int:
-        data["step"] = current_step(data) + 1
-        return int(data["step"])
-
-
-def current_step(data: dict[str, Any]) -> int:
-    """The step number of the conversation, started at random when there is none.
-
-    Clearing a conversation (finished, cancelled, declined) forgets its step. Starting the
-    next one from a random number rather than from 0 means the buttons still showing on
-    the old messages cannot match the new conversation's steps and be recorded there.
-    """
-    if "step" not in data:
-        data["step"] = secrets.randbelow(2**31)
-    return int(data["step"])
+        return next_step(data)
 
 
 # --- serialising answers into FSM data -------------------------------------------------------
@@ -232,7 +206,7 @@ def monitoring_survey(chat: Chat) -> Survey | None:
 
 
 async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
-    if data.get("phase") in (MONITORING, PROFILE_MONITORING):
+    if data.get("phase") in (Phase.MONITORING, Phase.PROFILE_MONITORING):
         return monitoring_survey(chat)
     if data.get("wave_id") is None:
         return None
@@ -240,7 +214,7 @@ async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
 
 
 def answers_key(data: dict[str, Any]) -> str:
-    return "mon" if data.get("phase") in (MONITORING, PROFILE_MONITORING) else "answers"
+    return "mon" if data.get("phase") in (Phase.MONITORING, Phase.PROFILE_MONITORING) else "answers"
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -250,7 +224,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
     """/start, with the target of a verified deep link or none."""
     data = await chat.data()
     language = await chat.language()
-    if data.get("phase") in (SURVEY, MONITORING, UNIT, CONSENT, CONTACT, MONITORING_OFFER):
+    if data.get("phase") in RESUMABLE:
         await chat.send(t("welcome_back", language))
         await show_current(chat, data)
         return
@@ -279,7 +253,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
     if len(waves) == 1:
         await begin_wave(chat, waves[0], None)
         return
-    data = {"phase": CHOOSE_WAVE, "step": current_step(data) + 1}
+    data = {"phase": Phase.CHOOSE_WAVE, "step": current_step(data) + 1}
     keyboard = rows(
         *[
             [
@@ -346,7 +320,7 @@ def privacy_notice(chat: Chat, data: dict[str, Any], language: str) -> str:
 
 async def ask_consent(chat: Chat, data: dict[str, Any]) -> None:
     language = await chat.language()
-    data["phase"] = CONSENT
+    data["phase"] = Phase.CONSENT
     step = await chat.next_step(data)
     await chat.save(data)
     await chat.send(privacy_notice(chat, data, language))
@@ -380,7 +354,7 @@ async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
         await chat.send(t("consent_declined", language))
         return
     await chat.update_person(consented=True, language=data.get("lang"))
-    data["phase"] = CONTACT
+    data["phase"] = Phase.CONTACT
     step = await chat.next_step(data)
     await chat.save(data)
     await chat.send(
@@ -412,13 +386,13 @@ async def after_consent(chat: Chat, data: dict[str, Any]) -> None:
     person = await chat.person()
     language = await chat.language()
     survey = monitoring_survey(chat)
-    if data.pop("then", None) == PROFILE_MONITORING and survey is not None:
-        data["phase"] = PROFILE_MONITORING
+    if data.pop("then", None) == Phase.PROFILE_MONITORING and survey is not None:
+        data["phase"] = Phase.PROFILE_MONITORING
         data["mon"] = {}
         await ask_next(chat, data, survey, intro=True)
         return
     if (person is None or person.monitoring == "not_offered") and survey is not None:
-        data["phase"] = MONITORING_OFFER
+        data["phase"] = Phase.MONITORING_OFFER
         step = await chat.next_step(data)
         await chat.save(data)
         await chat.send(
@@ -448,19 +422,19 @@ async def on_monitoring_offer(chat: Chat, accepted: bool, message_id: int | None
     if survey is None:
         await after_monitoring(chat, data)
         return
-    data["phase"] = MONITORING
+    data["phase"] = Phase.MONITORING
     data["mon"] = {}
     await ask_next(chat, data, survey, intro=True)
 
 
 async def after_monitoring(chat: Chat, data: dict[str, Any]) -> None:
     if data.get("unit_code") is None:
-        data["phase"] = UNIT
+        data["phase"] = Phase.UNIT
         data["unit_node"] = None
         data["unit_page"] = 0
         await show_units(chat, data)
         return
-    data["phase"] = SURVEY
+    data["phase"] = Phase.SURVEY
     survey = await current_survey(chat, data)
     if survey is None:
         await chat.clear()
@@ -543,7 +517,7 @@ async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | No
     if message_id:
         await chat.edit(message_id, t("unit_chosen", language, name=units[value].name))
     data["unit_code"] = value
-    data["phase"] = SURVEY
+    data["phase"] = Phase.SURVEY
     for key in ("unit_node", "unit_page"):
         data.pop(key, None)
     survey = await current_survey(chat, data)
@@ -611,25 +585,25 @@ async def show_again(chat: Chat) -> None:
     """After a redelivered update: show the question the person is at, if any (the first
     delivery's reply may have been lost with the process that handled it)."""
     data = await chat.data()
-    if data.get("phase") in (SURVEY, MONITORING, PROFILE_MONITORING, UNIT):
+    if data.get("phase") in (*ASKING, Phase.UNIT):
         await show_current(chat, data)
 
 
 async def show_current(chat: Chat, data: dict[str, Any]) -> None:
     """Show again whatever the person was last asked (after a restart or a /start)."""
     phase = data.get("phase")
-    if phase in (SURVEY, MONITORING, PROFILE_MONITORING):
+    if phase in ASKING:
         survey = await current_survey(chat, data)
         if survey is not None:
             await ask_next(chat, data, survey)
             return
-    if phase == UNIT:
+    if phase == Phase.UNIT:
         await show_units(chat, data)
         return
-    if phase == CONSENT:
+    if phase == Phase.CONSENT:
         await ask_consent(chat, data)
         return
-    if phase in (CONTACT, MONITORING_OFFER):
+    if phase in (Phase.CONTACT, Phase.MONITORING_OFFER):
         await after_consent(chat, data)
         return
     await chat.clear()
@@ -776,10 +750,10 @@ async def on_text(chat: Chat, text: str) -> None:
     data = await chat.data()
     language = await chat.language()
     phase = data.get("phase")
-    if phase == UNIT:
+    if phase == Phase.UNIT:
         await show_units(chat, data, search=text)
         return
-    if phase in (SURVEY, MONITORING, PROFILE_MONITORING):
+    if phase in ASKING:
         survey = await current_survey(chat, data)
         state = from_json(survey, data.get(answers_key(data))) if survey else State()
         question = engine.next_question(survey, state) if survey else None
@@ -809,10 +783,10 @@ async def on_text(chat: Chat, text: str) -> None:
 async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: State) -> None:
     language = await chat.language()
     phase = data.get("phase")
-    if phase in (MONITORING, PROFILE_MONITORING):
+    if phase in (Phase.MONITORING, Phase.PROFILE_MONITORING):
         await chat.update_person(monitoring="answered", profile=to_json(dict(state.answers)))
         await chat.send(t("monitoring_saved", language))
-        if phase == PROFILE_MONITORING:
+        if phase == Phase.PROFILE_MONITORING:
             await chat.clear()
             return
         data["mon"] = {}
@@ -876,10 +850,10 @@ async def show_profile(chat: Chat) -> None:
     profile = await chat.profile()
     data = await chat.data()
     survey = monitoring_survey(chat)
-    busy = data.get("phase") in (SURVEY, MONITORING, UNIT)
+    busy = data.get("phase") in BUSY
     step = await chat.next_step(data)
     if not busy:
-        data["phase"] = PROFILE
+        data["phase"] = Phase.PROFILE
     await chat.save(data)
     if not profile or survey is None:
         await chat.send(
@@ -912,7 +886,7 @@ async def show_profile(chat: Chat) -> None:
 async def on_profile_button(chat: Chat, value: str) -> None:
     language = await chat.language()
     data = await chat.data()
-    if data.get("phase") in (SURVEY, MONITORING, UNIT):
+    if data.get("phase") in BUSY:
         await chat.send(t("profile_busy", language))
         return
     if value == "delete":
@@ -924,11 +898,11 @@ async def on_profile_button(chat: Chat, value: str) -> None:
     person = await chat.person()
     if survey is None:
         return
-    data = {"phase": PROFILE_MONITORING, "mon": {}, "step": current_step(data)}
+    data = {"phase": Phase.PROFILE_MONITORING, "mon": {}, "step": current_step(data)}
     if person is None or not person.consented:
         # Equality answers are special category data: the privacy notice and consent come
         # first, exactly as before a survey, then straight on to the questions.
-        data["then"] = PROFILE_MONITORING
+        data["then"] = Phase.PROFILE_MONITORING
         await ask_consent(chat, data)
         return
     await ask_next(chat, data, survey, intro=True)
@@ -939,7 +913,7 @@ async def ask_erase(chat: Chat) -> None:
     data = await chat.data()
     step = await chat.next_step(data)
     data["erase_return"] = data.get("phase")
-    data["phase"] = ERASE
+    data["phase"] = Phase.ERASE
     await chat.save(data)
     await chat.send(
         t("erase_confirm", language),

@@ -1,85 +1,50 @@
-"""Inline button presses. Stale and forged presses get a notice and change nothing."""
+"""Inline button presses, routed by the kind in their callback data.
+
+A press counts only if surveys/dialogue.py accepts it (the current step, a kind the
+current phase takes); a stale or repeated press gets a short notice and changes nothing,
+and data the bot did not make gets another. Every press is answered after the update's
+other replies, so after its changes have committed.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
+from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot import conversation as c
 from bot.app import App
+from bot.conversation import Chat
 from bot.handlers.context import make_chat
 from bot.i18n import t
 from bot.keyboards import Btn
 from bot.state import Tap
+from surveys.dialogue import Press, accepts
 
 router = Router(name="buttons")
 
-ASKING = (c.SURVEY, c.MONITORING, c.PROFILE_MONITORING)
-# Which phase each kind of button belongs to; None means any phase.
-PHASES: dict[str, tuple[str, ...] | None] = {
-    "consent": (c.CONSENT,),
-    "contact": (c.CONTACT,),
-    "mon": (c.MONITORING_OFFER,),
-    "wave": (c.CHOOSE_WAVE,),
-    "uopen": (c.UNIT,),
-    "upick": (c.UNIT,),
-    "upage": (c.UNIT,),
-    "ans": ASKING,
-    "tog": ASKING,
-    "done": ASKING,
-    "skip": ASKING,
-    "back": ASKING,
-    "erase": (c.ERASE,),
-    "prof": (c.PROFILE,),
-    "lang": None,
-}
+
+class Current(Filter):
+    """Passes a press the conversation accepts now, and gives the handler its Chat."""
+
+    async def __call__(
+        self, query: CallbackQuery, callback_data: Btn, app: App, bot: Bot, tap: Tap
+    ) -> bool | dict[str, Any]:
+        message = query.message if isinstance(query.message, Message) else None
+        chat_id = message.chat.id if message else query.from_user.id
+        chat = make_chat(app, bot, chat_id, query.from_user, tap)
+        if not accepts(await chat.data(), callback_data.kind, callback_data.step):
+            return False
+        return {"chat": chat, "message_id": message.message_id if message else None}
 
 
-@router.callback_query(Btn.filter(), F.message.chat.type == "private")
-async def pressed(query: CallbackQuery, callback_data: Btn, tap: Tap, app: App, bot: Bot) -> None:
-    message = query.message if isinstance(query.message, Message) else None
-    chat_id = message.chat.id if message else query.from_user.id
-    chat = make_chat(app, bot, chat_id, query.from_user, tap)
-    data = await chat.data()
-    language = await chat.language()
-    kind, value = callback_data.kind, callback_data.value
-    allowed = PHASES.get(kind, ())
-    if (
-        callback_data.step != data.get("step")
-        or allowed == ()
-        or (allowed is not None and data.get("phase") not in allowed)
-    ):
-        answer(tap, query, t("stale_button", language))
-        return
-    message_id = message.message_id if message else None
-    notice: str | None = None
-    if kind == "consent":
-        await c.on_consent(chat, value == "yes", message_id)
-    elif kind == "contact":
-        await c.on_contact(chat, value == "yes", message_id)
-    elif kind == "mon":
-        await c.on_monitoring_offer(chat, value == "yes", message_id)
-    elif kind == "wave":
-        await c.choose_wave(chat, value)
-    elif kind in ("uopen", "upick", "upage"):
-        await c.on_unit_button(chat, kind, value, message_id)
-    elif kind == "erase":
-        await c.on_erase(chat, value == "yes", message_id)
-    elif kind == "prof":
-        await c.on_profile_button(chat, value)
-    elif kind == "lang":
-        await c.on_language(chat, value)
-    elif kind == "ans":
-        notice = await c.on_answer_button(chat, value, message_id)
-    elif kind == "tog":
-        notice = await c.on_toggle(chat, value, message_id)
-    elif kind == "done":
-        notice = await c.on_done(chat, message_id)
-    elif kind == "skip":
-        notice = await c.on_skip(chat, message_id)
-    elif kind == "back":
-        notice = await c.on_back(chat, message_id)
-    answer(tap, query, notice)
+PRIVATE = F.message.chat.type == "private"
+
+
+def pressed(*kinds: Press) -> tuple[Any, Any, Current]:
+    return Btn.filter(F.kind.in_({k.value for k in kinds})), PRIVATE, Current()
 
 
 def answer(tap: Tap, query: CallbackQuery, notice: str | None = None) -> None:
@@ -91,8 +56,102 @@ def answer(tap: Tap, query: CallbackQuery, notice: str | None = None) -> None:
     tap.reply(call)
 
 
+@router.callback_query(*pressed(Press.CONSENT))
+async def consent(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    await c.on_consent(chat, callback_data.value == "yes", message_id)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.CONTACT))
+async def contact(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    await c.on_contact(chat, callback_data.value == "yes", message_id)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.MONITORING))
+async def monitoring(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    await c.on_monitoring_offer(chat, callback_data.value == "yes", message_id)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.WAVE))
+async def wave(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Tap) -> None:
+    await c.choose_wave(chat, callback_data.value)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.UNIT_OPEN, Press.UNIT_PICK, Press.UNIT_PAGE))
+async def unit(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    await c.on_unit_button(chat, callback_data.kind, callback_data.value, message_id)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.ERASE))
+async def erase(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    await c.on_erase(chat, callback_data.value == "yes", message_id)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.PROFILE))
+async def profile(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Tap) -> None:
+    await c.on_profile_button(chat, callback_data.value)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.LANGUAGE))
+async def language(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Tap) -> None:
+    await c.on_language(chat, callback_data.value)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.ANSWER))
+async def answer_option(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    answer(tap, query, await c.on_answer_button(chat, callback_data.value, message_id))
+
+
+@router.callback_query(*pressed(Press.TOGGLE))
+async def toggle(
+    query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap
+) -> None:
+    answer(tap, query, await c.on_toggle(chat, callback_data.value, message_id))
+
+
+@router.callback_query(*pressed(Press.DONE))
+async def done(query: CallbackQuery, chat: Chat, message_id: int | None, tap: Tap) -> None:
+    answer(tap, query, await c.on_done(chat, message_id))
+
+
+@router.callback_query(*pressed(Press.SKIP))
+async def skip(query: CallbackQuery, chat: Chat, message_id: int | None, tap: Tap) -> None:
+    answer(tap, query, await c.on_skip(chat, message_id))
+
+
+@router.callback_query(*pressed(Press.BACK))
+async def back(query: CallbackQuery, chat: Chat, message_id: int | None, tap: Tap) -> None:
+    answer(tap, query, await c.on_back(chat, message_id))
+
+
+@router.callback_query(Btn.filter(), PRIVATE)
+async def stale(query: CallbackQuery, app: App, bot: Bot, tap: Tap) -> None:
+    """One of our buttons, but not for the conversation as it stands now."""
+    chat = make_chat(app, bot, query.from_user.id, query.from_user, tap)
+    answer(tap, query, t("stale_button", await chat.language()))
+
+
 @router.callback_query()
-async def foreign_button(query: CallbackQuery, tap: Tap, app: App, bot: Bot) -> None:
+async def foreign_button(query: CallbackQuery, app: App, bot: Bot, tap: Tap) -> None:
     """Callback data we did not make (forged, or from an older version of the bot)."""
     chat = make_chat(app, bot, query.from_user.id, query.from_user, tap)
     answer(tap, query, t("invalid_button", await chat.language()))
