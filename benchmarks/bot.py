@@ -293,8 +293,12 @@ def firevoice_env(url: str, secret: bytes) -> dict[str, str]:
 async def run(args: argparse.Namespace) -> None:
     firevoice = str(Path(sys.executable).parent / "firevoice")
     secret = secrets.token_urlsafe(48).encode()
-    label = "open loop, 50 people tapping every 2-5 s" if args.open_loop else "closed loop"
-    print(f"{label}; {args.people} people; {args.seconds:.0f} s per run")
+    label = (
+        "open loop, 50 people tapping every 2-5 s"
+        if args.open_loop
+        else f"closed loop, {args.people} people"
+    )
+    print(f"{label}; {args.seconds:.0f} s per run")
     if not args.open_loop:
         bare = await measure(
             [sys.executable, str(Path(__file__).with_name("bare_bot.py")), "{api}", TOKEN],
