@@ -131,17 +131,37 @@ def _redis_url() -> str | None:
     return url
 
 
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[Service]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'firevoice.db'}"
+async def new_service(url: str, workdir: Path) -> Service:
+    """A migrated database with the test organisation, and a secret key file in `workdir`."""
     await asyncio.to_thread(migrate.upgrade, url)
     secret = secrets.token_urlsafe(48).encode()
-    (tmp_path / "firevoice.secret").write_bytes(secret + b"\n")
-    (tmp_path / "firevoice.secret").chmod(0o600)
+    (workdir / "firevoice.secret").write_bytes(secret + b"\n")
+    (workdir / "firevoice.secret").chmod(0o600)
     svc = Service(url, secret)
     await services.import_org(svc.sessions, ORG_CSV)
+    return svc
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Service]:
+    svc = await new_service(f"sqlite+aiosqlite:///{tmp_path / 'firevoice.db'}", tmp_path)
     yield svc
     await svc.close()
+
+
+async def start_webhook(process: BotProcess, port: int, *extra: str) -> None:
+    """`firevoice run --webhook` on 127.0.0.1:port, with Telegram told `public_url`."""
+    public = extra[0] if extra else "https://firevoice.example.org"
+    await process.start(
+        "--webhook",
+        "--public-url",
+        public,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *extra[1:],
+    )
 
 
 def bot_env(api_url: str, service: Service, workdir: Path, **extra: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import BotProcess, Service, bot_env
+from tests.e2e.conftest import BotProcess, Service, bot_env, start_webhook
 from tests.e2e.fake_telegram import FakeTelegram, Person
 from tests.e2e.helpers import (
     agree_to_terms,
@@ -476,17 +476,7 @@ async def test_webhook_mode_accepts_only_requests_with_the_secret_token(
     await service.open("staff_pulse")
     api_url = f"http://127.0.0.1:{telegram.port}"
     process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, service, tmp_path))
-    await process.start(
-        "--webhook",
-        "--public-url",
-        "https://firevoice.example.org",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(unused_tcp_port),
-        "--path",
-        "/tg",
-    )
+    await start_webhook(process, unused_tcp_port, "https://firevoice.example.org", "--path", "/tg")
     try:
         await telegram.wait_until(lambda: bool(telegram.calls_of("setWebhook")), timeout=60)
         [call] = telegram.calls_of("setWebhook")
@@ -526,15 +516,7 @@ async def test_a_webhook_update_whose_changes_cannot_be_saved_is_not_acknowledge
     await service.open("staff_pulse")
     api_url = f"http://127.0.0.1:{telegram.port}"
     process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, service, tmp_path))
-    await process.start(
-        "--webhook",
-        "--public-url",
-        "https://firevoice.example.org",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(unused_tcp_port),
-    )
+    await start_webhook(process, unused_tcp_port)
     # The database refuses to store conversations, as a full disk would.
     async with service.engine.begin() as conn:
         await conn.execute(

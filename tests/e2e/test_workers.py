@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from storage import migrate, services
-from tests.conftest import ORG_CSV, _reset_postgres
-from tests.e2e.conftest import BotProcess, Service, bot_env
+from tests.conftest import _reset_postgres
+from tests.e2e.conftest import BotProcess, Service, bot_env, new_service, start_webhook
 from tests.e2e.fake_telegram import FakeTelegram, Person
 from tests.e2e.helpers import answer_everything, open_link_and_start
 
@@ -31,12 +29,7 @@ def setting(name: str) -> str:
 async def pg_service(tmp_path: Path) -> AsyncIterator[Service]:
     url = setting("FIREVOICE_TEST_DATABASE_URL")
     await _reset_postgres(url)
-    await asyncio.to_thread(migrate.upgrade, url)
-    secret = secrets.token_urlsafe(48).encode()
-    (tmp_path / "firevoice.secret").write_bytes(secret + b"\n")
-    (tmp_path / "firevoice.secret").chmod(0o600)
-    service = Service(url, secret)
-    await services.import_org(service.sessions, ORG_CSV)
+    service = await new_service(url, tmp_path)
     yield service
     await service.close()
 
@@ -53,17 +46,8 @@ async def test_two_webhook_workers_share_one_port_and_each_persons_order(
     api_url = f"http://127.0.0.1:{telegram.port}"
     env = bot_env(api_url, pg_service, tmp_path, FIREVOICE_REDIS_URL=redis_url)
     process = BotProcess(telegram, api_url, tmp_path, env)
-    await process.start(
-        "--webhook",
-        "--public-url",
-        f"http://127.0.0.1:{unused_tcp_port}",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(unused_tcp_port),
-        "--workers",
-        "2",
-    )
+    public = f"http://127.0.0.1:{unused_tcp_port}"  # the fake Bot API delivers to it
+    await start_webhook(process, unused_tcp_port, public, "--workers", "2")
     try:
         for _ in range(300):
             if "worker 2 of 2" in process.output() and telegram.webhook is not None:
