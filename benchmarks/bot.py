@@ -30,6 +30,7 @@ import json
 import os
 import random
 import secrets
+import socket
 import statistics
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -89,6 +90,10 @@ class FakeBotApi:
     next_update: int = 1
     next_message: int = 1
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when the bot registers a webhook: updates are then POSTed to it, not polled.
+    webhook: tuple[str, str] | None = None
+    http: ClientSession | None = None
+    posts: set[asyncio.Task[None]] = field(default_factory=set)
 
     # --- people -----------------------------------------------------------------------------
 
@@ -99,10 +104,31 @@ class FakeBotApi:
         self.push(person, {"message": self._message(person, f"/start {self.start_payload}")})
 
     def push(self, person: int, update: dict[str, Any]) -> None:
-        self.queue.append({"update_id": self.next_update, **update})
+        numbered = {"update_id": self.next_update, **update}
         self.next_update += 1
         self.chats[person].waiting_since = time.monotonic()
+        if self.webhook is not None:
+            task = asyncio.get_running_loop().create_task(self.post(numbered))
+            self.posts.add(task)
+            task.add_done_callback(self.posts.discard)
+            return
+        self.queue.append(numbered)
         self.changed.set()
+
+    async def post(self, update: dict[str, Any]) -> None:
+        assert self.webhook is not None
+        if self.http is None:
+            self.http = ClientSession()
+        url, secret = self.webhook
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        for _ in range(50):  # as Telegram does, again until it is answered 200
+            try:
+                async with self.http.post(url, json=update, headers=headers) as answer:
+                    if answer.status == 200:
+                        return
+            except ClientError:
+                pass
+            await asyncio.sleep(0.1)
 
     def tap(self, person: int, update: dict[str, Any]) -> None:
         if not self.open_loop:
@@ -189,6 +215,8 @@ class FakeBotApi:
         result: Any = True
         if method == "getme":
             result = {"id": BOT_ID, "is_bot": True, "first_name": "bot", "username": "bench_bot"}
+        elif method == "setwebhook":
+            self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
         elif method == "getupdates":
             result = await self.updates(int(params.get("offset") or 0))
         elif method == "sendmessage":
@@ -331,6 +359,22 @@ async def run(args: argparse.Namespace) -> None:
                 else:
                     line += f"{result.answers / args.seconds:7.1f} answers/s"
                 print(line, flush=True)
+        for workers in (int(n) for n in args.workers.split(",") if n):
+            url = await fresh_postgres(args.postgres_url, "firevoice_bench_workers")
+            payload = await prepare(url, secret, 0)
+            env = firevoice_env(url, secret)
+            env["FIREVOICE_TELEGRAM_API_URL"] = "{api}"
+            env["FIREVOICE_REDIS_URL"] = args.redis_url
+            port = free_port()
+            command = [firevoice, "run", "--webhook", "--public-url", f"http://127.0.0.1:{port}"]
+            command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+            api = FakeBotApi(payload, args.people)
+            result = await measure(command, env, api, args)
+            print(
+                f"firevoice, postgresql, webhook, {workers} worker(s): "
+                f"{result.answers / args.seconds:7.1f} answers/s",
+                flush=True,
+            )
 
 
 async def measure(
@@ -346,6 +390,12 @@ async def measure(
     )
     try:
         await asyncio.sleep(4)  # migrations checked, commands set, polling started
+        if "--webhook" in command:
+            for _ in range(300):  # the workers have started and registered the webhook
+                if api.webhook is not None:
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(2)
         for _ in range(50 if args.open_loop else args.people):
             api.start_someone()
         await asyncio.sleep(3 if not args.open_loop else 6)
@@ -355,7 +405,18 @@ async def measure(
     finally:
         process.terminate()
         await process.wait()
+        for task in list(api.posts):  # deliveries still under way when the run ends
+            task.cancel()
+        await asyncio.gather(*api.posts, return_exceptions=True)
+        if api.http is not None:
+            await api.http.close()
         await runner.cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def main() -> None:
@@ -365,6 +426,13 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--existing", default="0,20000")
     parser.add_argument("--open-loop", action="store_true")
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="also run firevoice as a webhook on PostgreSQL with these numbers of workers, "
+        "e.g. 1,2 (needs Redis)",
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument(
         "--postgres-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     )

@@ -1,8 +1,9 @@
 """The chat conversation: link -> consent -> equality monitoring -> unit -> questions -> thanks.
 
-Handlers build a Chat for each update and call one of the functions here. The answers so
-far live in the aiogram FSM data (database or Redis), so a restart loses nothing; every
-screen carries a step number so stale or repeated button presses are never recorded.
+The Telegram side of the conversation. Handlers build a Chat for each update and call one
+of the functions here. Where a conversation is and the answers so far are kept sealed in
+the database, in the update's own transaction (bot/state.py), so a restart loses nothing;
+which presses count is decided by surveys/dialogue.py. Messages go out after the commit.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class Chat:
         return next_step(data)
 
 
-# --- serialising answers into FSM data -------------------------------------------------------
+# --- serialising answers into the conversation -------------------------------------------
 
 
 def to_json(answers: dict[str, Answer]) -> dict[str, Any]:
