@@ -135,11 +135,13 @@ class Conversation:
     key: str
     box_key: bytes
     _data: dict[str, Any] | None = None
+    _stored: bool = True  # whether a row may exist (unknown until read)
 
     async def get(self) -> dict[str, Any]:
         if self._data is None:
             self._data = {}
             sealed = await self.uow.conversations.get(self.key)
+            self._stored = sealed is not None
             if sealed is not None:
                 try:
                     opened = json.loads(sealing.unseal(self.box_key, sealed, self._box()))
@@ -153,15 +155,18 @@ class Conversation:
             await self.clear()
             return
         self._data = dict(data)
+        self._stored = True
         # Compact, and padded so the row's length says little about the answers so far.
         plain = json.dumps(data, separators=(",", ":")).encode()
         sealed = sealing.seal(self.box_key, sealing.pad(plain, 512), self._box())
         await self.uow.conversations.put(self.key, sealed, date.today())
 
     async def clear(self) -> None:
-        if self._data is None or self._data:  # a row may be there: delete it
+        # Delete only a row that may be there (even one that would not open), so clearing
+        # nothing writes nothing.
+        if self._stored:
             await self.uow.conversations.delete(self.key)
-        self._data = {}
+        self._data, self._stored = {}, False
 
     def _box(self) -> str:
         return f"conversation:{self.key}"
