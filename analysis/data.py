@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage import reporting
 from storage.models import Wave
-from storage.services import wave_survey
+from storage.rows import wave_survey
 from surveys.equality import CHARACTERISTICS, DERIVED
 from surveys.model import PREFER_NOT_TO_SAY, QuestionType, Survey
 

@@ -24,6 +24,7 @@ from bot.keyboards import button, question_keyboard, rows
 from bot.state import Conversation, Tap
 from storage import services
 from storage.models import Person, Wave
+from storage.rows import wave_survey
 from storage.uow import UnitOfWork
 from surveys import engine, sealing
 from surveys.dialogue import ASKING, BUSY, RESUMABLE, Phase, current_step, next_step
@@ -191,12 +192,12 @@ def from_json(survey: Survey, raw: dict[str, Any] | None) -> State:
 _frozen: dict[int, Survey] = {}
 
 
-async def wave_survey(chat: Chat, wave_id: int) -> Survey | None:
+async def frozen_survey(chat: Chat, wave_id: int) -> Survey | None:
     if wave_id not in _frozen:
         wave = await chat.uow.waves.get(wave_id)
         if wave is None:
             return None
-        _frozen[wave_id] = services.wave_survey(wave)
+        _frozen[wave_id] = wave_survey(wave)
     return _frozen[wave_id]
 
 
@@ -211,7 +212,7 @@ async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
         return monitoring_survey(chat)
     if data.get("wave_id") is None:
         return None
-    return await wave_survey(chat, int(data["wave_id"]))
+    return await frozen_survey(chat, int(data["wave_id"]))
 
 
 def answers_key(data: dict[str, Any]) -> str:
@@ -259,7 +260,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
         *[
             [
                 button(
-                    localise(services.wave_survey(w).title, language),
+                    localise(wave_survey(w).title, language),
                     data["step"],
                     "wave",
                     str(w.id),

@@ -230,12 +230,3 @@ async def forget_seen_updates(sessions: async_sessionmaker[AsyncSession], today:
         gone = await uow.seen.forget_before(today - timedelta(days=SEEN_UPDATES_KEPT_DAYS))
         await uow.commit()
         return gone
-
-
-async def conversation_count(sessions: async_sessionmaker[AsyncSession]) -> int:
-    from sqlalchemy import func, select
-
-    from storage.models import ConversationState
-
-    async with sessions() as session:
-        return int(await session.scalar(select(func.count()).select_from(ConversationState)) or 0)

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer as AnswerRow
 from storage.models import PendingResponse, Response, Wave, WaveOrgUnit
-from storage.rows import answer_rows, random_id
+from storage.rows import answer_rows, random_id, wave_survey
 from surveys.engine import Answer
 from surveys.equality import CHARACTERISTICS, Snapshot
 from surveys.model import Survey
@@ -86,11 +86,10 @@ def add_pending(
     return pool
 
 
-async def pending_count(session: AsyncSession, wave_id: int, pool: str | None = None) -> int:
-    query = select(func.count()).select_from(PendingResponse)
-    query = query.where(PendingResponse.wave_id == wave_id)
-    if pool is not None:
-        query = query.where(PendingResponse.pool == pool)
+async def pending_count(session: AsyncSession, wave_id: int, pool: str) -> int:
+    query = select(func.count()).where(
+        PendingResponse.wave_id == wave_id, PendingResponse.pool == pool
+    )
     return int(await session.scalar(query) or 0)
 
 
@@ -206,7 +205,7 @@ async def _write_batch(
     today: date,
 ) -> None:
     """One batch: every response in a shuffled order, one date, one batch id."""
-    survey = Survey.model_validate(wave.definition)
+    survey = wave_survey(wave)
     batch_id = secrets.token_hex(16)
     day = _release_day(wave, today)
     members = [_opened(batching, survey, wave, row) for row in pending] + earlier

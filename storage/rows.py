@@ -8,10 +8,15 @@ from collections.abc import Mapping
 from datetime import date
 
 from storage.models import Answer as AnswerRow
-from storage.models import Response
+from storage.models import Response, Wave
 from surveys.engine import Answer
 from surveys.equality import Snapshot
 from surveys.model import QuestionType, Survey
+
+
+def wave_survey(wave: Wave) -> Survey:
+    """The survey exactly as it was when the wave opened."""
+    return Survey.model_validate(wave.definition)
 
 
 def random_id() -> uuid.UUID:

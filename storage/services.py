@@ -25,7 +25,7 @@ from storage.models import (
     Wave,
     WaveOrgUnit,
 )
-from storage.rows import new_response
+from storage.rows import new_response, wave_survey
 from storage.uow import UnitOfWork
 from surveys.engine import Answer
 from surveys.equality import Snapshot
@@ -192,10 +192,7 @@ async def close_wave(sessions: Sessions, batching: Batching, wave_id: int, *, to
             raise ServiceError(f"there is no wave {wave_id} ('firevoice wave list' shows them)")
         if wave.status == "closed":
             raise ServiceError(f"wave {wave_id} is already closed (on {wave.closed_on})")
-        wave.status = "closed"
-        wave.closed_on = today
-        await batches.release_remainders(uow.session, batching, wave, today)
-        await uow.commit()
+        await _close(uow, batching, wave, closed_on=today, today=today)
         return wave
 
 
@@ -215,12 +212,19 @@ async def close_due_waves(sessions: Sessions, batching: Batching, *, today: date
             locked = await uow.session.get(Wave, wave.id, with_for_update=True)
             if locked is None or locked.status != "open":
                 continue  # closed by someone else meanwhile
-            locked.status = "closed"
-            locked.closed_on = locked.closes_on
-            await batches.release_remainders(uow.session, batching, locked, today)
-            await uow.commit()
+            await _close(uow, batching, locked, closed_on=locked.closes_on, today=today)
             closed.append(locked)
     return closed
+
+
+async def _close(
+    uow: UnitOfWork, batching: Batching, wave: Wave, *, closed_on: date | None, today: date
+) -> None:
+    """Close a locked wave and release its last responses, in the caller's transaction."""
+    wave.status = "closed"
+    wave.closed_on = closed_on
+    await batches.release_remainders(uow.session, batching, wave, today)
+    await uow.commit()
 
 
 async def mark_reported(sessions: Sessions, wave_ids: Sequence[int], *, today: date) -> None:
@@ -345,11 +349,6 @@ async def resolve_wave(uow: UnitOfWork, survey_key: str, wave_id: int | None) ->
 
 
 # --- responses --------------------------------------------------------------------------
-
-
-def wave_survey(wave: Wave) -> Survey:
-    """The survey exactly as it was when the wave opened."""
-    return Survey.model_validate(wave.definition)
 
 
 async def import_responses(

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from analysis import synthetic
 from storage import bulk, migrate, services
 from storage.db import make_engine, make_sessionmaker
+from storage.rows import wave_survey
 from surveys.loader import SurveyCatalog
 from tests.conftest import BATCHING, ORG_CSV
 from tests.integration.test_cli import FIREVOICE, Cli
@@ -280,7 +281,7 @@ async def test_the_large_wave_query_plan_reads_the_same_rows(
     engine = make_engine(database_url)
     try:
         wave = (await reporting.waves_of(engine, "staff_pulse"))[0]
-        survey = services.wave_survey(wave)
+        survey = wave_survey(wave)
 
         async def rows() -> list[tuple[object, ...]]:
             out: list[tuple[object, ...]] = []

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import services
 from storage.models import Answer, Participation, PendingResponse, Response, Unit, Wave
+from storage.rows import wave_survey
 from storage.uow import UnitOfWork
 from surveys.equality import MONITORING_SURVEY_KEY
 from surveys.importing import ResponseImportError
@@ -74,7 +75,7 @@ async def test_opening_a_wave_freezes_definition_and_thresholds(
 ) -> None:
     wave = await open_pulse(sessions, catalog)
     assert (wave.k_unit, wave.k_characteristic, wave.k_comments) == (5, 10, 10)
-    frozen = services.wave_survey(wave)
+    frozen = wave_survey(wave)
     assert frozen == catalog.get("staff_pulse")
     summaries = await services.list_waves(sessions)
     assert [(s.wave.id, s.audience, s.responses) for s in summaries] == [(wave.id, ["NFRS"], 0)]
