@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import inline_sqlite
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -23,7 +25,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Overwrite deleted content (erased profiles, unfinished answers) instead of leaving
     # it in free pages of the file.
     cursor.execute("PRAGMA secure_delete=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     # Write-ahead log: readers do not wait for the writer, and a commit is one append. With
     # synchronous=NORMAL a commit survives the process crashing (kill -9); a power cut or
     # an operating-system crash can lose the last commits before a checkpoint (README).
@@ -31,7 +32,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Let SQLAlchemy's BEGIN (below) decide when transactions start, not the driver.
-    dbapi_connection.isolation_level = None
+    if dbapi_connection.isolation_level is not None:
+        dbapi_connection.isolation_level = None
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -76,6 +78,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 60)
+        # Statements run on the event loop's thread, not in aiosqlite's (inline_sqlite.py);
+        # waiting for another process's write lock is an asyncio sleep.
+        kwargs.setdefault("async_creator", inline_sqlite.creator(path))
     elif not url.startswith("sqlite"):
         # A fixed set of connections kept open, and no overflow: a connection opened for one
         # update and closed after it cost more than the update itself (benchmarks/bot.py:
