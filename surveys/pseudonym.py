@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -11,6 +12,7 @@ PSEUDONYM_PURPOSE = b"firevoice/pseudonym/v1"
 LINK_PURPOSE = b"firevoice/deeplink/v1"
 
 
+@functools.lru_cache(maxsize=64)  # a handful of purposes per secret, asked on every tap
 def derive_key(secret: bytes, purpose: bytes) -> bytes:
     return hmac.new(secret, purpose, hashlib.sha256).digest()
 

@@ -8,11 +8,12 @@ other replies, so after its changes have committed.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot import conversation as c
 from bot.app import App
@@ -24,6 +25,38 @@ from bot.state import Tap
 from surveys.dialogue import Press, accepts
 
 router = Router(name="buttons")
+
+
+class Unpacked(BaseMiddleware):
+    """Read a press's callback data once, for every handler's filters: `callback_data` is
+    the Btn, or None for data the bot did not make. (A callback-data filter on each
+    handler read it again for every handler tried, a fifth of a tap's time.)"""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        raw = event.data if isinstance(event, CallbackQuery) else None
+        try:
+            data["callback_data"] = Btn.unpack(raw) if raw else None
+        except (TypeError, ValueError):
+            data["callback_data"] = None
+        return await handler(event, data)
+
+
+router.callback_query.outer_middleware(Unpacked())
+
+
+class Kind(Filter):
+    """Passes a press of the bot's own making, of one of these kinds."""
+
+    def __init__(self, *kinds: Press):
+        self.kinds = frozenset(k.value for k in kinds)
+
+    async def __call__(self, query: CallbackQuery, callback_data: Btn | None) -> bool:
+        return callback_data is not None and callback_data.kind in self.kinds
 
 
 class Current(Filter):
@@ -43,8 +76,9 @@ class Current(Filter):
 PRIVATE = F.message.chat.type == "private"
 
 
-def pressed(*kinds: Press) -> tuple[Any, Any, Current]:
-    return Btn.filter(F.kind.in_({k.value for k in kinds})), PRIVATE, Current()
+def pressed(*kinds: Press) -> tuple[Kind, Any, Current]:
+    # Cheapest first: a handler's filters stop at the first that fails.
+    return Kind(*kinds), PRIVATE, Current()
 
 
 def answer(tap: Tap, query: CallbackQuery, notice: str | None = None) -> None:
@@ -143,7 +177,7 @@ async def back(query: CallbackQuery, chat: Chat, message_id: int | None, tap: Ta
     answer(tap, query, await c.on_back(chat, message_id))
 
 
-@router.callback_query(Btn.filter(), PRIVATE)
+@router.callback_query(Kind(*Press), PRIVATE)
 async def stale(query: CallbackQuery, app: App, bot: Bot, tap: Tap) -> None:
     """One of our buttons, but not for the conversation as it stands now."""
     chat = make_chat(app, bot, query.from_user.id, query.from_user, tap)
