@@ -8,6 +8,7 @@ which presses count is decided by surveys/dialogue.py. Messages go out after the
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -26,8 +27,8 @@ from storage import services
 from storage.models import Person, Wave
 from storage.rows import wave_survey
 from storage.uow import UnitOfWork
-from surveys import engine, sealing
-from surveys.dialogue import ASKING, BUSY, RESUMABLE, Phase, current_step, next_step
+from surveys import dialogue, engine, sealing
+from surveys.dialogue import ASKING, BUSY, RESUMABLE, Facts, Phase, Press, current_step, next_step
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
 from surveys.links import LinkTarget
@@ -60,7 +61,7 @@ class Chat:
         """The update's unit of work: everything the update changes commits together."""
         return self.tap.uow
 
-    @property
+    @functools.cached_property
     def pseudonym(self) -> str:
         return pseudonym(self.app.secret, "telegram", self.user_id)
 
@@ -228,7 +229,7 @@ async def start(chat: Chat, target: LinkTarget | None) -> None:
     language = await chat.language()
     if data.get("phase") in RESUMABLE:
         await chat.send(t("welcome_back", language))
-        await show_current(chat, data)
+        await show(chat, data)
         return
     waves = await services.open_waves(chat.uow, today=date.today())
     waves = [w for w in waves if w.survey_key != MONITORING_SURVEY_KEY]
@@ -293,18 +294,107 @@ async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
         "wave_id": wave.id,
         "unit_code": unit_code,
         "answers": {},
-        "mon": {},
         "step": current_step(old),
         "k_unit": wave.k_unit,
         "k_char": wave.k_characteristic,
     }
     if "lang" in old:
         data["lang"] = old["lang"]
+    await enter(chat, data, dialogue.on_begin(await facts(chat, data)))
+
+
+# --- moving between phases (surveys/dialogue.py decides which) ---------------------------
+
+
+async def facts(chat: Chat, data: dict[str, Any]) -> Facts:
+    """What the route depends on, for surveys/dialogue.py."""
     person = await chat.person()
-    if person is None or not person.consented:
-        await ask_consent(chat, data)
+    return Facts(
+        consented=person is not None and person.consented,
+        monitoring_offered=person is not None and person.monitoring != "not_offered",
+        monitoring_available=monitoring_survey(chat) is not None,
+        unit_known=data.get("unit_code") is not None,
+    )
+
+
+async def enter(chat: Chat, data: dict[str, Any], phase: Phase | None) -> None:
+    """Move the conversation into a phase, with what that phase starts from, and show it;
+    None ends the conversation."""
+    if phase is None:
+        await chat.clear()
+        return
+    data["phase"] = phase
+    if phase in (Phase.MONITORING, Phase.PROFILE_MONITORING):
+        data["mon"] = {}
     else:
-        await after_consent(chat, data)
+        data.pop("mon", None)
+    if phase == Phase.UNIT:
+        data["unit_node"], data["unit_page"] = None, 0
+    else:
+        data.pop("unit_node", None)
+        data.pop("unit_page", None)
+    await show(chat, data, intro=True)
+
+
+async def show(chat: Chat, data: dict[str, Any], *, intro: bool = False) -> None:
+    """Show the phase the conversation is in: its question, its buttons or the picker.
+    Also after a restart, a /start or a redelivered update, to show it again."""
+    phase = data.get("phase")
+    language = await chat.language()
+    if phase in ASKING:
+        survey = await current_survey(chat, data)
+        if survey is None:
+            await chat.clear()
+            await chat.send(t("survey_unavailable", language))
+            return
+        await ask_next(chat, data, survey, intro=intro)
+    elif phase == Phase.UNIT:
+        await show_units(chat, data)
+    elif phase in CHOICES:
+        await ask_choice(chat, data, Phase(phase))
+    else:
+        await chat.clear()
+        await chat.send(t("help", language))
+
+
+# The yes/no questions on the way to a survey: (question, yes, no, button kind).
+CHOICES: dict[Phase, tuple[str, str, str, Press]] = {
+    Phase.CONSENT: ("consent_question", "consent_agree", "consent_later", Press.CONSENT),
+    Phase.CONTACT: ("contact_question", "contact_yes", "contact_no", Press.CONTACT),
+    Phase.MONITORING_OFFER: (
+        "monitoring_offer",
+        "monitoring_yes",
+        "monitoring_skip",
+        Press.MONITORING,
+    ),
+}
+
+
+async def ask_choice(chat: Chat, data: dict[str, Any], phase: Phase) -> None:
+    question, yes, no, kind = CHOICES[phase]
+    language = await chat.language()
+    step = await chat.next_step(data)
+    await chat.save(data)
+    if phase == Phase.CONSENT:
+        await chat.send(privacy_notice(chat, data, language))
+    await chat.send(
+        t(question, language),
+        rows(
+            [
+                button(t(yes, language), step, kind, "yes"),
+                button(t(no, language), step, kind, "no"),
+            ]
+        ),
+    )
+
+
+async def mark_choice(chat: Chat, phase: Phase, chosen: bool, message_id: int | None) -> None:
+    """Replace a yes/no question's buttons with the answer given."""
+    if message_id:
+        question, yes, no, _ = CHOICES[phase]
+        language = await chat.language()
+        label = t(yes if chosen else no, language)
+        await chat.edit(message_id, t(question, language) + "\n✔ " + label)
 
 
 def privacy_notice(chat: Chat, data: dict[str, Any], language: str) -> str:
@@ -320,129 +410,36 @@ def privacy_notice(chat: Chat, data: dict[str, Any], language: str) -> str:
     )
 
 
-async def ask_consent(chat: Chat, data: dict[str, Any]) -> None:
-    language = await chat.language()
-    data["phase"] = Phase.CONSENT
-    step = await chat.next_step(data)
-    await chat.save(data)
-    await chat.send(privacy_notice(chat, data, language))
-    await chat.send(
-        t("consent_question", language),
-        rows(
-            [
-                button(t("consent_agree", language), step, "consent", "yes"),
-                button(t("consent_later", language), step, "consent", "no"),
-            ]
-        ),
-    )
-
-
 async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
     data = await chat.data()
-    language = await chat.language()
-    if message_id:
-        await chat.edit(
-            message_id,
-            t("consent_question", language)
-            + "\n"
-            + (
-                "✔ " + t("consent_agree", language)
-                if agreed
-                else "✔ " + t("consent_later", language)
-            ),
-        )
-    if not agreed:
+    await mark_choice(chat, Phase.CONSENT, agreed, message_id)
+    following = dialogue.on_consent(agreed)
+    if following is None:
         await chat.clear()
-        await chat.send(t("consent_declined", language))
+        await chat.send(t("consent_declined", await chat.language()))
         return
     await chat.update_person(consented=True, language=data.get("lang"))
-    data["phase"] = Phase.CONTACT
-    step = await chat.next_step(data)
-    await chat.save(data)
-    await chat.send(
-        t("contact_question", language),
-        rows(
-            [
-                button(t("contact_yes", language), step, "contact", "yes"),
-                button(t("contact_no", language), step, "contact", "no"),
-            ]
-        ),
-    )
+    await enter(chat, data, following)
 
 
 async def on_contact(chat: Chat, agreed: bool, message_id: int | None) -> None:
     data = await chat.data()
-    language = await chat.language()
-    if message_id:
-        label = t("contact_yes", language) if agreed else t("contact_no", language)
-        await chat.edit(message_id, t("contact_question", language) + "\n✔ " + label)
+    await mark_choice(chat, Phase.CONTACT, agreed, message_id)
     await chat.update_person(
         contact_ok=agreed,
         contact_active=agreed,
         contact_chat_id=chat.chat_id if agreed else None,
     )
-    await after_consent(chat, data)
-
-
-async def after_consent(chat: Chat, data: dict[str, Any]) -> None:
-    person = await chat.person()
-    language = await chat.language()
-    survey = monitoring_survey(chat)
-    if data.pop("then", None) == Phase.PROFILE_MONITORING and survey is not None:
-        data["phase"] = Phase.PROFILE_MONITORING
-        data["mon"] = {}
-        await ask_next(chat, data, survey, intro=True)
-        return
-    if (person is None or person.monitoring == "not_offered") and survey is not None:
-        data["phase"] = Phase.MONITORING_OFFER
-        step = await chat.next_step(data)
-        await chat.save(data)
-        await chat.send(
-            t("monitoring_offer", language),
-            rows(
-                [
-                    button(t("monitoring_yes", language), step, "mon", "yes"),
-                    button(t("monitoring_skip", language), step, "mon", "no"),
-                ]
-            ),
-        )
-        return
-    await after_monitoring(chat, data)
+    then = data.pop("then", None)
+    await enter(chat, data, dialogue.after_contact(await facts(chat, data), then))
 
 
 async def on_monitoring_offer(chat: Chat, accepted: bool, message_id: int | None) -> None:
     data = await chat.data()
-    language = await chat.language()
-    if message_id:
-        label = t("monitoring_yes", language) if accepted else t("monitoring_skip", language)
-        await chat.edit(message_id, t("monitoring_offer", language) + "\n✔ " + label)
+    await mark_choice(chat, Phase.MONITORING_OFFER, accepted, message_id)
     if not accepted:
         await chat.update_person(monitoring="declined")
-        await after_monitoring(chat, data)
-        return
-    survey = monitoring_survey(chat)
-    if survey is None:
-        await after_monitoring(chat, data)
-        return
-    data["phase"] = Phase.MONITORING
-    data["mon"] = {}
-    await ask_next(chat, data, survey, intro=True)
-
-
-async def after_monitoring(chat: Chat, data: dict[str, Any]) -> None:
-    if data.get("unit_code") is None:
-        data["phase"] = Phase.UNIT
-        data["unit_node"] = None
-        data["unit_page"] = 0
-        await show_units(chat, data)
-        return
-    data["phase"] = Phase.SURVEY
-    survey = await current_survey(chat, data)
-    if survey is None:
-        await chat.clear()
-        await chat.send(t("survey_unavailable", await chat.language()))
-        return
-    await ask_next(chat, data, survey, intro=True)
+    await enter(chat, data, dialogue.on_monitoring_offer(accepted, await facts(chat, data)))
 
 
 # --- choosing a unit ------------------------------------------------------------------------------
@@ -519,15 +516,7 @@ async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | No
     if message_id:
         await chat.edit(message_id, t("unit_chosen", language, name=units[value].name))
     data["unit_code"] = value
-    data["phase"] = Phase.SURVEY
-    for key in ("unit_node", "unit_page"):
-        data.pop(key, None)
-    survey = await current_survey(chat, data)
-    if survey is None:
-        await chat.clear()
-        await chat.send(t("survey_unavailable", language))
-        return
-    await ask_next(chat, data, survey, intro=True)
+    await enter(chat, data, dialogue.after_monitoring(await facts(chat, data)))
 
 
 # --- asking questions --------------------------------------------------------------------------
@@ -588,28 +577,7 @@ async def show_again(chat: Chat) -> None:
     delivery's reply may have been lost with the process that handled it)."""
     data = await chat.data()
     if data.get("phase") in (*ASKING, Phase.UNIT):
-        await show_current(chat, data)
-
-
-async def show_current(chat: Chat, data: dict[str, Any]) -> None:
-    """Show again whatever the person was last asked (after a restart or a /start)."""
-    phase = data.get("phase")
-    if phase in ASKING:
-        survey = await current_survey(chat, data)
-        if survey is not None:
-            await ask_next(chat, data, survey)
-            return
-    if phase == Phase.UNIT:
-        await show_units(chat, data)
-        return
-    if phase == Phase.CONSENT:
-        await ask_consent(chat, data)
-        return
-    if phase in (Phase.CONTACT, Phase.MONITORING_OFFER):
-        await after_consent(chat, data)
-        return
-    await chat.clear()
-    await chat.send(t("help", await chat.language()))
+        await show(chat, data)
 
 
 async def record(chat: Chat, value: object, message_id: int | None) -> str | None:
@@ -788,11 +756,7 @@ async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: 
     if phase in (Phase.MONITORING, Phase.PROFILE_MONITORING):
         await chat.update_person(monitoring="answered", profile=to_json(dict(state.answers)))
         await chat.send(t("monitoring_saved", language))
-        if phase == Phase.PROFILE_MONITORING:
-            await chat.clear()
-            return
-        data["mon"] = {}
-        await after_monitoring(chat, data)
+        await enter(chat, data, dialogue.after_questions(Phase(phase), await facts(chat, data)))
         return
     profile = await chat.profile()
     monitoring = monitoring_survey(chat)
@@ -896,18 +860,15 @@ async def on_profile_button(chat: Chat, value: str) -> None:
         await chat.clear()
         await chat.send(t("profile_deleted", language))
         return
-    survey = monitoring_survey(chat)
-    person = await chat.person()
-    if survey is None:
+    if monitoring_survey(chat) is None:
         return
-    data = {"phase": Phase.PROFILE_MONITORING, "mon": {}, "step": current_step(data)}
-    if person is None or not person.consented:
-        # Equality answers are special category data: the privacy notice and consent come
-        # first, exactly as before a survey, then straight on to the questions.
+    data = {"step": current_step(data)}
+    # Equality answers are special category data: for someone who has not consented, the
+    # privacy notice and consent come first, as before a survey, then the questions.
+    following = dialogue.on_begin(await facts(chat, data), then=Phase.PROFILE_MONITORING)
+    if following == Phase.CONSENT:
         data["then"] = Phase.PROFILE_MONITORING
-        await ask_consent(chat, data)
-        return
-    await ask_next(chat, data, survey, intro=True)
+    await enter(chat, data, following)
 
 
 async def ask_erase(chat: Chat) -> None:

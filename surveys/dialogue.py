@@ -1,7 +1,13 @@
-"""Where a chat conversation can be, and which button presses each place accepts.
+"""Where a chat conversation can be, where it goes next, and which presses count.
 
 Pure rules beside the engine (surveys/engine.py), with no I/O: the Telegram adapter
-(bot/conversation.py, bot/handlers/) asks them before acting on a press.
+(bot/conversation.py, bot/handlers/) asks them which phase comes next and whether a press
+counts, then shows the phase and stores the conversation.
+
+The route through a survey: the privacy notice and consent (first time only), whether we
+may message the person later, the equality questions (offered once), their unit (unless
+the link named it), the survey's questions. /profile's equality questions take the same
+route as far as consent and contact, then go straight to the questions.
 
 Every screen carries a step number. A press counts only if it carries the conversation's
 current step and its kind belongs to the current phase; anything else is an old message, a
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +52,56 @@ RESUMABLE = (
 )
 # Phases that /profile must not interrupt.
 BUSY = (Phase.SURVEY, Phase.MONITORING, Phase.UNIT)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What decides the route, read by the adapter from the person and the conversation."""
+
+    consented: bool = False  # agreed to the privacy notice before
+    monitoring_offered: bool = False  # asked the equality questions before (answered or not)
+    monitoring_available: bool = True  # this deployment has equality questions to ask
+    unit_known: bool = False  # the link named the unit, or the person has picked it
+
+
+def on_begin(facts: Facts, then: Phase | None = None) -> Phase:
+    """A survey begins (or, with `then`, /profile's equality questions)."""
+    return Phase.CONSENT if not facts.consented else after_contact(facts, then)
+
+
+def on_consent(agreed: bool) -> Phase | None:
+    """The privacy notice answered: on to the contact question, or stop (None)."""
+    return Phase.CONTACT if agreed else None
+
+
+def after_contact(facts: Facts, then: Phase | None = None) -> Phase:
+    """After consent and the contact question (or straight away, for someone who consented
+    before): /profile's questions if that is what brought them here, the equality
+    questions' offer if never made, then the unit or the survey."""
+    if then == Phase.PROFILE_MONITORING and facts.monitoring_available:
+        return Phase.PROFILE_MONITORING
+    if not facts.monitoring_offered and facts.monitoring_available:
+        return Phase.MONITORING_OFFER
+    return after_monitoring(facts)
+
+
+def on_monitoring_offer(accepted: bool, facts: Facts) -> Phase:
+    """The equality questions accepted (asked now) or skipped (on to the survey)."""
+    if accepted and facts.monitoring_available:
+        return Phase.MONITORING
+    return after_monitoring(facts)
+
+
+def after_monitoring(facts: Facts) -> Phase:
+    """The survey's questions once the unit is known; the unit picker before that."""
+    return Phase.SURVEY if facts.unit_known else Phase.UNIT
+
+
+def after_questions(phase: Phase, facts: Facts) -> Phase | None:
+    """The last question of a phase answered: where next (None: the conversation ends)."""
+    if phase == Phase.MONITORING:
+        return after_monitoring(facts)
+    return None  # a survey submitted, or /profile's questions saved
 
 
 class Press(StrEnum):
