@@ -25,6 +25,7 @@ from storage.models import (
     Wave,
     WaveOrgUnit,
 )
+from storage.ports import Work
 from storage.rows import new_response, wave_survey
 from storage.uow import UnitOfWork
 from surveys.engine import Answer
@@ -557,7 +558,7 @@ class Submitted:
 
 
 async def submit_in(
-    uow: UnitOfWork,
+    uow: Work,
     batching: Batching,
     *,
     wave_id: int,
@@ -570,11 +571,7 @@ async def submit_in(
     """Record a completed chat response in the caller's transaction: the participation and
     the sealed pending response (storage/batches.py). Costs the same however many people
     or responses the database holds."""
-    # A shared lock on the wave row (PostgreSQL): submissions go on side by side, while
-    # closing the wave waits for them and they see a close that committed first.
-    wave = await uow.session.scalar(
-        select(Wave).where(Wave.id == wave_id).with_for_update(read=True)
-    )
+    wave = await uow.waves.for_submission(wave_id)
     if wave is None or wave.status != "open" or past_closing(wave, today):
         return Submitted(SubmitOutcome.WAVE_CLOSED)
     unit = await uow.waves.org_unit(wave.id, unit_code)
@@ -582,7 +579,7 @@ async def submit_in(
         raise ServiceError(f"unit {unit_code!r} is not in wave {wave.id}'s audience")
     if not await uow.participations.add_once(wave.id, pseudonym):
         return Submitted(SubmitOutcome.ALREADY_ANSWERED)
-    pool = batches.add_pending(uow.session, batching, wave, unit, answers, snapshot)
+    pool = uow.pending.add(batching, wave, unit, answers, snapshot)
     return Submitted(SubmitOutcome.STORED, wave, pool)
 
 
@@ -637,7 +634,7 @@ async def submit_response(
     return submitted.outcome
 
 
-async def erase_person(uow: UnitOfWork, pseudonym: str) -> None:
+async def erase_person(uow: Work, pseudonym: str) -> None:
     """Delete everything linkable to a person: profile, contact consent, participation."""
     await uow.people.delete(pseudonym)
     await uow.participations.delete_for(pseudonym)
@@ -654,7 +651,7 @@ async def mark_contact_blocked(sessions: Sessions, pseudonym: str) -> bool:
         return True
 
 
-async def update_person(uow: UnitOfWork, pseudonym: str, today: date, **fields: Any) -> Person:
+async def update_person(uow: Work, pseudonym: str, today: date, **fields: Any) -> Person:
     """Create or change what is kept about a person (consent, language, profile...)."""
     person = await uow.people.get(pseudonym)
     if person is None:
@@ -686,7 +683,7 @@ class UnitInfo:
     children: tuple[str, ...]
 
 
-async def wave_units(uow: UnitOfWork, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
+async def wave_units(uow: Work, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
     """The wave's audience roots and every unit in its audience, as the wave opened."""
     org = [u for u in await uow.waves.org(wave_id) if u.in_audience]
     codes = {u.code for u in org}
@@ -702,7 +699,7 @@ async def wave_units(uow: UnitOfWork, wave_id: int) -> tuple[list[str], dict[str
     return sorted(roots, key=lambda c: info[c].name.lower()), info
 
 
-async def open_waves(uow: UnitOfWork, *, today: date) -> list[Wave]:
+async def open_waves(uow: Work, *, today: date) -> list[Wave]:
     """Waves taking answers today (open, and not past their planned closing date)."""
     return [w for w in await uow.waves.all() if w.status == "open" and not past_closing(w, today)]
 

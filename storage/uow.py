@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Any, cast
@@ -12,6 +12,8 @@ from sqlalchemy import BigInteger, Date, Table, bindparam, delete, event, func, 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from storage import batches
+from storage.batches import Batching
 from storage.models import (
     Answer,
     ConversationState,
@@ -25,6 +27,8 @@ from storage.models import (
     WaveOrgUnit,
     WaveUnit,
 )
+from surveys.engine import Answer as AnswerValue
+from surveys.equality import Snapshot
 
 # The statements every tap runs, written out: SQLAlchemy does not cache the compiled form of
 # its INSERT ... ON CONFLICT constructs, and compiling them took a tenth of a tap's time.
@@ -115,6 +119,14 @@ class WaveRepository:
         )
         return unit
 
+    async def for_submission(self, wave_id: int) -> Wave | None:
+        """The wave, share-locked (PostgreSQL): submissions go on side by side, while
+        closing the wave waits for them, and they see a close that committed first."""
+        wave: Wave | None = await self.session.scalar(
+            select(Wave).where(Wave.id == wave_id).with_for_update(read=True)
+        )
+        return wave
+
     async def audience(self, wave_id: int) -> list[uuid.UUID]:
         query = select(WaveUnit.unit_id).where(WaveUnit.wave_id == wave_id)
         return list((await self.session.scalars(query)).all())
@@ -165,6 +177,24 @@ class ResponseRepository:
         for answer in answers:
             answer.response_id = response.id
             self.session.add(answer)
+
+
+class PendingRepository:
+    """Submitted chat responses waiting, sealed, for their batch (storage/batches.py)."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def add(
+        self,
+        batching: Batching,
+        wave: Wave,
+        unit: WaveOrgUnit,
+        answers: Mapping[str, AnswerValue],
+        snapshot: Snapshot,
+    ) -> str:
+        """Seal a response into its pool; returns the pool."""
+        return batches.add_pending(self.session, batching, wave, unit, answers, snapshot)
 
 
 class PeopleRepository:
@@ -294,6 +324,7 @@ class UnitOfWork:
     publications: PublicationRepository
     conversations: ConversationRepository
     seen: SeenUpdateRepository
+    pending: PendingRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]):
         self._sessions = sessions
@@ -308,6 +339,7 @@ class UnitOfWork:
         self.publications = PublicationRepository(self.session)
         self.conversations = ConversationRepository(self.session)
         self.seen = SeenUpdateRepository(self.session)
+        self.pending = PendingRepository(self.session)
         return self
 
     async def __aexit__(
