@@ -1,175 +1,32 @@
 """The chat conversation: link -> consent -> equality monitoring -> unit -> questions -> thanks.
 
-The Telegram side of the conversation. Handlers build a Chat for each update and call one
-of the functions here. Where a conversation is and the answers so far are kept sealed in
-the database, in the update's own transaction (bot/state.py), so a restart loses nothing;
-which presses count is decided by surveys/dialogue.py. Messages go out after the commit.
+The Telegram side of the conversation. Handlers build a Chat (bot/chat.py) for each
+update and call one of the functions here. Which phase comes next and which presses count
+are decided by surveys/dialogue.py, the questions by surveys/engine.py, what each screen
+says by bot/screens.py. Where a conversation is and the answers so far are kept sealed in
+the database, in the update's own transaction (bot/state.py), so a restart loses nothing.
+Messages go out after the commit.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import logging
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import InlineKeyboardMarkup
-
-from bot.app import App
-from bot.i18n import LANGUAGE_NAMES, SUPPORTED, pick_language, t
+from bot import screens
+from bot.chat import Chat
+from bot.i18n import LANGUAGE_NAMES, SUPPORTED, t
 from bot.keyboards import button, question_keyboard, rows
-from bot.state import Conversation, Tap
 from storage import services
-from storage.models import Person, Wave
+from storage.models import Wave
 from storage.rows import wave_survey
-from storage.uow import UnitOfWork
-from surveys import dialogue, engine, sealing
-from surveys.dialogue import ASKING, BUSY, RESUMABLE, Facts, Phase, Press, current_step, next_step
+from surveys import dialogue, engine
+from surveys.dialogue import ASKING, BUSY, RESUMABLE, Facts, Phase, current_step
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
 from surveys.links import LinkTarget
-from surveys.model import PREFER_NOT_TO_SAY, Question, QuestionType, Survey
-from surveys.pseudonym import pseudonym
+from surveys.model import PREFER_NOT_TO_SAY, QuestionType, Survey
 from surveys.text import localise
-
-log = logging.getLogger("firevoice.chat")
-
-UNITS_PER_PAGE = 8
-MAX_SEARCH_RESULTS = 8
-
-
-@dataclass
-class Chat:
-    """One person's private chat with the bot, for the length of one update."""
-
-    app: App
-    bot: Bot
-    chat_id: int
-    user_id: int
-    tap: Tap
-    conversation: Conversation
-    telegram_language: str | None
-    _person: Person | None = field(default=None, init=False)
-    _person_loaded: bool = field(default=False, init=False)
-
-    @property
-    def uow(self) -> UnitOfWork:
-        """The update's unit of work: everything the update changes commits together."""
-        return self.tap.uow
-
-    @functools.cached_property
-    def pseudonym(self) -> str:
-        return pseudonym(self.app.secret, "telegram", self.user_id)
-
-    async def person(self) -> Person | None:
-        if not self._person_loaded:
-            self._person = await self.uow.people.get(self.pseudonym)
-            self._person_loaded = True
-        return self._person
-
-    async def update_person(self, **fields: Any) -> Person:
-        """Change what is kept about this person; `profile` and `contact_chat_id` are sealed."""
-        sealed = (
-            ("profile", "profile", self._profile_key),
-            ("contact", "contact_chat_id", lambda: sealing.contact_key(self.app.secret)),
-        )
-        for purpose, name, key in sealed:
-            if name in fields:
-                value = fields.pop(name)
-                fields[f"{purpose}_sealed"] = (
-                    None
-                    if value is None
-                    else sealing.seal(key(), json.dumps(value).encode(), self._box(purpose))
-                )
-        self._person = await services.update_person(
-            self.uow, self.pseudonym, date.today(), **fields
-        )
-        self._person_loaded = True
-        return self._person
-
-    async def profile(self) -> dict[str, Any] | None:
-        """The person's equality answers, opened with a key that needs their Telegram id."""
-        person = await self.person()
-        if person is None or person.profile_sealed is None:
-            return None
-        try:
-            opened = sealing.unseal(
-                self._profile_key(), person.profile_sealed, self._box("profile")
-            )
-        except sealing.SealError:
-            # Sealed under another secret key: as good as no profile, and said so in the log.
-            log.warning("an equality profile could not be opened (was the secret key changed?)")
-            return None
-        value = json.loads(opened)
-        return value if isinstance(value, dict) else None
-
-    def _profile_key(self) -> bytes:
-        return sealing.profile_key(self.app.secret, "telegram", self.user_id)
-
-    def _box(self, purpose: str) -> str:
-        return f"{purpose}:{self.pseudonym}"
-
-    async def language(self) -> str:
-        person = await self.person()
-        data = await self.data()
-        preferred = person.language if person and person.language else data.get("lang")
-        return pick_language(preferred, self.telegram_language)
-
-    async def send(
-        self, text: str, keyboard: InlineKeyboardMarkup | None = None, *, question: bool = False
-    ) -> None:
-        """Send a message once the update's changes have committed; a question's message
-        id is remembered (bot/state.py ShownQuestions) so a typed answer can tidy it up."""
-
-        async def call() -> None:
-            message = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
-            if question:
-                self.tap.shown.remember(self.conversation.key, message.message_id)
-
-        self.tap.reply(call)
-
-    def shown_question(self) -> int | None:
-        """The message id of the question last shown in this chat, if this process knows it."""
-        return self.tap.shown.pop(self.conversation.key)
-
-    async def edit(
-        self, message_id: int, text: str | None, keyboard: InlineKeyboardMarkup | None = None
-    ) -> None:
-        """After the commit: replace a question with its answer (and remove the buttons), or
-        with no text given, change only its buttons."""
-
-        async def call() -> None:
-            try:
-                if text is None:
-                    await self.bot.edit_message_reply_markup(
-                        chat_id=self.chat_id, message_id=message_id, reply_markup=keyboard
-                    )
-                else:
-                    await self.bot.edit_message_text(
-                        text=text, chat_id=self.chat_id, message_id=message_id, reply_markup=None
-                    )
-            except TelegramBadRequest:
-                # Too old to edit, or already edited: the answer is recorded either way.
-                log.debug("could not edit a question message")
-
-        self.tap.reply(call)
-
-    async def data(self) -> dict[str, Any]:
-        return await self.conversation.get()
-
-    async def save(self, data: dict[str, Any]) -> None:
-        await self.conversation.set(data)
-
-    async def clear(self) -> None:
-        await self.conversation.clear()
-
-    async def next_step(self, data: dict[str, Any]) -> int:
-        return next_step(data)
-
 
 # --- serialising answers into the conversation -------------------------------------------
 
@@ -350,64 +207,31 @@ async def show(chat: Chat, data: dict[str, Any], *, intro: bool = False) -> None
         await ask_next(chat, data, survey, intro=intro)
     elif phase == Phase.UNIT:
         await show_units(chat, data)
-    elif phase in CHOICES:
+    elif phase in screens.CHOICES:
         await ask_choice(chat, data, Phase(phase))
     else:
         await chat.clear()
         await chat.send(t("help", language))
 
 
-# The yes/no questions on the way to a survey: (question, yes, no, button kind).
-CHOICES: dict[Phase, tuple[str, str, str, Press]] = {
-    Phase.CONSENT: ("consent_question", "consent_agree", "consent_later", Press.CONSENT),
-    Phase.CONTACT: ("contact_question", "contact_yes", "contact_no", Press.CONTACT),
-    Phase.MONITORING_OFFER: (
-        "monitoring_offer",
-        "monitoring_yes",
-        "monitoring_skip",
-        Press.MONITORING,
-    ),
-}
-
-
 async def ask_choice(chat: Chat, data: dict[str, Any], phase: Phase) -> None:
-    question, yes, no, kind = CHOICES[phase]
     language = await chat.language()
     step = await chat.next_step(data)
     await chat.save(data)
     if phase == Phase.CONSENT:
         await chat.send(privacy_notice(chat, data, language))
-    await chat.send(
-        t(question, language),
-        rows(
-            [
-                button(t(yes, language), step, kind, "yes"),
-                button(t(no, language), step, kind, "no"),
-            ]
-        ),
-    )
+    await chat.send(*screens.choice(phase, step, language))
 
 
-async def mark_choice(chat: Chat, phase: Phase, chosen: bool, message_id: int | None) -> None:
+async def mark_choice(chat: Chat, phase: Phase, yes: bool, message_id: int | None) -> None:
     """Replace a yes/no question's buttons with the answer given."""
     if message_id:
-        question, yes, no, _ = CHOICES[phase]
-        language = await chat.language()
-        label = t(yes if chosen else no, language)
-        await chat.edit(message_id, t(question, language) + "\n✔ " + label)
+        await chat.edit(message_id, screens.chosen(phase, yes, await chat.language()))
 
 
 def privacy_notice(chat: Chat, data: dict[str, Any], language: str) -> str:
-    """The notice with this deployment's real thresholds and retention periods."""
-    settings = chat.app.settings
-    return t(
-        "privacy",
-        language,
-        k_unit=data.get("k_unit", 5),
-        k_char=data.get("k_char", 10),
-        conversation_days=settings.retention_conversation_days,
-        person_days=settings.retention_person_days,
-    )
+    k_unit, k_char = int(data.get("k_unit", 5)), int(data.get("k_char", 10))
+    return screens.privacy_notice(chat.app.settings, k_unit, k_char, language)
 
 
 async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
@@ -451,48 +275,14 @@ async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None
     node = data.get("unit_node")
     if node is None and len(roots) == 1 and units[roots[0]].children:
         node = roots[0]  # a single service: start at its areas
-    step = await chat.next_step(data)
-    layout: list[list[Any]] = []
-    if search is not None:
-        query = search.strip().lower()
-        found = [
-            u
-            for u in sorted(units.values(), key=lambda u: u.name.lower())
-            if query in u.name.lower() or query in u.code.lower()
-        ][:MAX_SEARCH_RESULTS]
-        if not found:
-            await chat.save(data)
-            await chat.send(t("unit_search_none", language, query=search.strip()[:50]))
-            return
-        layout = [[button(u.name, step, "upick", u.code)] for u in found]
-        text = t("unit_search_results", language, query=search.strip()[:50])
-    else:
-        codes = list(units[node].children) if node else roots
-        page = int(data.get("unit_page", 0))
-        shown = codes[page * UNITS_PER_PAGE : (page + 1) * UNITS_PER_PAGE]
-        for code in shown:
-            unit = units[code]
-            kind = "uopen" if unit.children else "upick"
-            layout.append([button(unit.name + (" »" if unit.children else ""), step, kind, code)])
-        paging = []
-        if page > 0:
-            paging.append(button(t("unit_prev", language), step, "upage", str(page - 1)))
-        if (page + 1) * UNITS_PER_PAGE < len(codes):
-            paging.append(button(t("unit_more", language), step, "upage", str(page + 1)))
-        layout.append(paging)
-        if node is not None and units[node].kind != "service":
-            layout.append(
-                [button(t("pick_unit_here", language, name=units[node].name), step, "upick", node)]
-            )
-        parent = units[node].parent_code if node else None
-        if node is not None and parent is not None and parent in units:
-            layout.append([button(t("unit_up", language), step, "uopen", parent)])
-        text = t("pick_unit", language)
-        if node is not None:
-            text = f"{units[node].name}\n\n{text}"
     data["unit_node"] = node
+    step = await chat.next_step(data)
     await chat.save(data)
-    await chat.send(text, rows(*layout))
+    if search is not None:
+        await chat.send(*screens.unit_search(units, search, step, language))
+    else:
+        page = int(data.get("unit_page", 0))
+        await chat.send(*screens.unit_page(roots, units, node, page, step, language))
 
 
 async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | None) -> None:
@@ -522,37 +312,6 @@ async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | No
 # --- asking questions --------------------------------------------------------------------------
 
 
-def format_answer(question: Question, value: Answer, language: str) -> str:
-    if value is None:
-        return t("skipped", language)
-    if question.type == QuestionType.FREE_TEXT:
-        text = str(value)
-        shown = text if len(text) <= 200 else text[:199] + "…"
-        return t("your_answer", language, answer=shown)
-    labels = {o.key: localise(o.text, language) for o in question.choices()}
-    if isinstance(value, tuple):
-        answer = ", ".join(labels.get(v, v) for v in value)
-    else:
-        answer = labels.get(str(value), str(value))
-    return t("your_answer", language, answer=answer)
-
-
-def question_text(survey: Survey, state: State, question: Question, language: str) -> str:
-    number, total = engine.progress(survey, state)
-    parts = [t("progress", language, n=number, total=total), "", localise(question.text, language)]
-    if question.help:
-        parts.append(localise(question.help, language))
-    if question.type == QuestionType.MULTIPLE_CHOICE:
-        parts.append(
-            t("hint_multi_max", language, max=question.max_choices)
-            if question.max_choices
-            else t("hint_multi", language)
-        )
-    elif question.type == QuestionType.FREE_TEXT:
-        parts.append(t("hint_text", language, max=question.max_length))
-    return "\n".join(parts)
-
-
 async def ask_next(
     chat: Chat, data: dict[str, Any], survey: Survey, *, intro: bool = False
 ) -> None:
@@ -569,7 +328,8 @@ async def ask_next(
     data["sel"] = []
     await chat.save(data)
     keyboard = question_keyboard(question, step, language, can_go_back=bool(state.answers))
-    await chat.send(question_text(survey, state, question, language), keyboard, question=True)
+    text = screens.question_text(survey, state, question, language)
+    await chat.send(text, keyboard, question=True)
 
 
 async def show_again(chat: Chat) -> None:
@@ -604,7 +364,7 @@ async def record(chat: Chat, value: object, message_id: int | None) -> str | Non
             int(edit_id),
             localise(question.text, language)
             + "\n\n"
-            + format_answer(question, state.answers[question.key], language),
+            + screens.format_answer(question, state.answers[question.key], language),
         )
     await ask_next(chat, data, survey)
     return None
@@ -829,15 +589,7 @@ async def show_profile(chat: Chat) -> None:
             else rows([button(t("profile_answer", language), step, "prof", "change")]),
         )
         return
-    state = from_json(survey, profile)
-    lines = []
-    for question in survey.questions:
-        if question.key in state.answers:
-            lines.append(
-                f"• {localise(question.text, language)}\n  "
-                + format_answer(question, state.answers[question.key], language).split(": ", 1)[-1]
-            )
-    text = t("profile_show", language, lines="\n".join(lines) or t("not_answered", language))
+    text = screens.profile(survey, from_json(survey, profile), language)
     keyboard = (
         None
         if busy

@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot import conversation as c
 from bot.app import App
-from bot.conversation import Chat
+from bot.chat import Chat
 from bot.handlers.context import make_chat
 from bot.i18n import t
 from bot.keyboards import Btn

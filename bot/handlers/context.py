@@ -8,7 +8,8 @@ from aiogram import Bot
 from aiogram.types import Update, User
 
 from bot.app import App
-from bot.conversation import Chat, show_again
+from bot.chat import Chat
+from bot.conversation import show_again
 from bot.state import Conversation, PseudonymousKeyBuilder, Tap
 from surveys.sealing import conversation_key
 
