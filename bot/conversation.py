@@ -536,12 +536,12 @@ async def finish_phase(chat: Chat, data: dict[str, Any], survey: Survey, state: 
         today=today,
     )
     outcome = submitted.outcome
-    wave, pool = submitted.wave, submitted.pool
-    if wave is not None and pool is not None:
+    wave_id, pool = submitted.wave_id, submitted.pool
+    if wave_id is not None and pool is not None:
         app = chat.app
 
         async def release() -> None:
-            await services.release_if_full(app.sessions, app.batching, wave, pool, today=today)
+            await services.release_if_full(app.sessions, app.batching, wave_id, pool, today=today)
 
         chat.tap.after(release)
     await chat.clear()

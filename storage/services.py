@@ -553,7 +553,7 @@ class SubmitOutcome(StrEnum):
 @dataclass(frozen=True)
 class Submitted:
     outcome: SubmitOutcome
-    wave: Wave | None = None
+    wave_id: int | None = None
     pool: str | None = None  # where the response waits for its batch
 
 
@@ -580,14 +580,17 @@ async def submit_in(
     if not await uow.participations.add_once(wave.id, pseudonym):
         return Submitted(SubmitOutcome.ALREADY_ANSWERED)
     pool = uow.pending.add(batching, wave, unit, answers, snapshot)
-    return Submitted(SubmitOutcome.STORED, wave, pool)
+    return Submitted(SubmitOutcome.STORED, wave.id, pool)
 
 
 async def release_if_full(
-    sessions: Sessions, batching: Batching, wave: Wave, pool: str, *, today: date
+    sessions: Sessions, batching: Batching, wave_id: int, pool: str, *, today: date
 ) -> int:
     """Release the pool as a batch if it has reached the batch size; returns how many."""
     async with UnitOfWork(sessions) as uow:
+        wave = await uow.waves.get(wave_id)
+        if wave is None:
+            return 0
         if await batches.pending_count(uow.session, wave.id, pool) < batching.size_for(wave):
             return 0
         moved = await batches.release_pool(uow.session, batching, wave, pool, today)
@@ -601,7 +604,7 @@ async def release_full_pools(sessions: Sessions, batching: Batching, *, today: d
         full = await batches.full_pools(uow.session, batching)
     moved = 0
     for wave, pool in full:
-        moved += await release_if_full(sessions, batching, wave, pool, today=today)
+        moved += await release_if_full(sessions, batching, wave.id, pool, today=today)
     return moved
 
 
@@ -629,8 +632,8 @@ async def submit_response(
             today=today,
         )
         await uow.commit()
-    if submitted.wave is not None and submitted.pool is not None:
-        await release_if_full(sessions, batching, submitted.wave, submitted.pool, today=today)
+    if submitted.wave_id is not None and submitted.pool is not None:
+        await release_if_full(sessions, batching, submitted.wave_id, submitted.pool, today=today)
     return submitted.outcome
 
 
