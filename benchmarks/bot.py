@@ -436,7 +436,11 @@ def main() -> None:
     parser.add_argument(
         "--postgres-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     )
-    asyncio.run(run(parser.parse_args()))
+    args = parser.parse_args()
+    unknown = set(args.backends.split(",")) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"--backends: unknown {', '.join(sorted(unknown))} (sqlite, postgresql)")
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ and a statement that finds the database locked is tried again after an asyncio s
 letting the bot's other work (replies, polling) go on meanwhile.
 
 A statement that fails with SQLITE_BUSY has changed nothing, so trying it again is safe.
+
+The price: while a statement runs, the bot does nothing else. A tap's statements take
+microseconds; the longest the bot runs are the daily housekeeping's deletions (a fraction
+of a second on a large service), and a WAL checkpoint now and then. A deployment large
+enough for that to matter should use PostgreSQL (README).
 """
 
 from __future__ import annotations
