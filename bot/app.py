@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.settings import Settings, resolve_secret_key
 from storage.batches import Batching
 from storage.db import make_engine, make_sessionmaker
+from surveys.equality import MONITORING_SURVEY_KEY
 from surveys.loader import SurveyCatalog
+from surveys.model import Survey
 from surveys.sealing import pending_key
 
 
@@ -24,6 +26,15 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     catalog: SurveyCatalog
     batching: Batching
+
+    @property
+    def monitoring(self) -> Survey | None:
+        """The equality monitoring survey, if the surveys folder has one."""
+        return self.survey(MONITORING_SURVEY_KEY)
+
+    def survey(self, key: str) -> Survey | None:
+        """A survey of the catalog by key, or None."""
+        return self.catalog.get(key) if key in self.catalog else None
 
     async def close(self) -> None:
         await self.engine.dispose()

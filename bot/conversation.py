@@ -60,9 +60,7 @@ async def frozen_survey(chat: Chat, wave_id: int) -> Survey | None:
 
 
 def monitoring_survey(chat: Chat) -> Survey | None:
-    if MONITORING_SURVEY_KEY in chat.app.catalog:
-        return chat.app.catalog.get(MONITORING_SURVEY_KEY)
-    return None
+    return chat.app.monitoring
 
 
 async def current_survey(chat: Chat, data: dict[str, Any]) -> Survey | None:
