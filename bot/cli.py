@@ -16,8 +16,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import App, build_app, load_catalog
 from bot.settings import Settings, SettingsError, load_settings, resolve_secret_key
-from storage import migrate, services
+from storage import migrate, schedules, services
 from storage.uow import UnitOfWork
+from surveys.cadence import uk_today
 from surveys.equality import MONITORING_SURVEY_KEY
 from surveys.importing import ResponseImportError
 from surveys.links import LinkError, LinkTarget, make_payload
@@ -38,11 +39,15 @@ org_app = typer.Typer(help="The organisation structure.", no_args_is_help=True)
 wave_app = typer.Typer(help="Survey waves.", no_args_is_help=True)
 responses_app = typer.Typer(help="Responses collected elsewhere.", no_args_is_help=True)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
+schedule_app = typer.Typer(
+    help="Surveys that open by themselves every month, quarter or year.", no_args_is_help=True
+)
 app.add_typer(survey_app, name="survey")
 app.add_typer(org_app, name="org")
 app.add_typer(wave_app, name="wave")
 app.add_typer(responses_app, name="responses")
 app.add_typer(db_app, name="db")
+app.add_typer(schedule_app, name="schedule")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -114,7 +119,7 @@ async def _backfill(application: App) -> None:
     done = await backfill(
         application.sessions,
         application.engine,
-        monitoring=_monitoring(application),
+        monitoring=application.monitoring,
         today=date.today(),
     )
     if done:
@@ -125,12 +130,6 @@ async def _backfill(application: App) -> None:
             "reports hid, and every report of them now reads the stored figures",
             err=True,
         )
-
-
-def _monitoring(application: App) -> Any:
-    """The equality monitoring survey, if the catalog has one."""
-    catalog = application.catalog
-    return catalog.get(MONITORING_SURVEY_KEY) if MONITORING_SURVEY_KEY in catalog else None
 
 
 def _read_text(path: Path) -> str:
@@ -419,7 +418,7 @@ def wave_open(
             label=label,
             unit_codes=unit or (),
             closes_on=closes_on,
-            monitoring=_monitoring(application),
+            monitoring=application.monitoring,
         )
 
     wave = _with_app(work)
@@ -464,7 +463,7 @@ def wave_release(wave_id: Annotated[int, typer.Argument(help="The wave's number.
             application.sessions,
             application.engine,
             wave_id,
-            monitoring=_monitoring(application),
+            monitoring=application.monitoring,
             today=date.today(),
         )
 
@@ -501,6 +500,106 @@ def wave_list() -> None:
             f"  audience: {', '.join(s.audience)}  {w.label}"
             + (f"  (results released {w.reported_on})" if w.reported_on else "")
         )
+
+
+# --- schedules ----------------------------------------------------------------------------
+
+
+def _describe(info: schedules.ScheduleInfo, today: date) -> str:
+    s = info.schedule
+    audience = ", ".join(s.unit_codes) or "the whole organisation"
+    line = (
+        f"{s.id:>4}  {s.survey_key}: every {s.every} on day {s.open_on}, open for "
+        f"{s.days} day(s); audience {audience}; {info.waves} wave(s) opened"
+    )
+    if info.next_opens is None:
+        return line + f"; removed on {s.removed_on}"
+    when = (
+        "at the bot's next check (within minutes)"
+        if info.next_opens <= today
+        else f"on {info.next_opens}"
+    )
+    return line + f"; next: '{info.next_label}' opens {when}"
+
+
+@schedule_app.command("add")
+def schedule_add(
+    survey: Annotated[str, typer.Option("--survey", help="Survey key.")],
+    every: Annotated[str, typer.Option("--every", help="month, quarter or year.")],
+    open_on: Annotated[
+        int, typer.Option("--open-on", help="Day of the period the wave opens (1 = first).")
+    ],
+    days: Annotated[int, typer.Option("--days", help="How many days each wave takes answers.")],
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Audience unit code (repeatable).")
+    ] = None,
+    label_format: Annotated[
+        str | None,
+        typer.Option(
+            "--label-format",
+            help="Each wave's name, from {survey} {period} {month} {quarter} {year}.",
+        ),
+    ] = None,
+) -> None:
+    """Open a wave of a survey every month, quarter or year, by itself (days in UK time).
+
+    The running bot opens each period's wave on its opening day and closes it after its
+    last day; a period never gets two waves.
+    """
+    today = uk_today()
+
+    async def work(application: App) -> schedules.ScheduleInfo:
+        try:
+            definition = application.catalog.get(survey)
+        except KeyError as exc:
+            raise services.ServiceError(str(exc.args[0])) from None
+        return await schedules.add_schedule(
+            application.sessions,
+            definition,
+            every=every,
+            open_on=open_on,
+            days=days,
+            label_format=label_format,
+            unit_codes=unit or (),
+            today=today,
+        )
+
+    info = _with_app(work)
+    typer.echo(f"added schedule {info.schedule.id}")
+    typer.echo(_describe(info, today))
+
+
+@schedule_app.command("list")
+def schedule_list() -> None:
+    """List schedules, with the next wave each will open."""
+    today = uk_today()
+
+    async def work(application: App) -> list[schedules.ScheduleInfo]:
+        return await schedules.list_schedules(application.sessions, today=today)
+
+    found = _with_app(work)
+    if not found:
+        typer.echo(
+            "no schedules yet: add one with 'firevoice schedule add --survey KEY --every "
+            "quarter --open-on 1 --days 14'"
+        )
+    for info in found:
+        typer.echo(_describe(info, today))
+
+
+@schedule_app.command("remove")
+def schedule_remove(
+    schedule_id: Annotated[int, typer.Argument(help="The schedule's number.")],
+) -> None:
+    """Stop a schedule opening waves (waves it opened are kept and close on their dates)."""
+    today = uk_today()
+
+    async def work(application: App) -> schedules.ScheduleInfo:
+        return await schedules.remove_schedule(application.sessions, schedule_id, today=today)
+
+    info = _with_app(work)
+    typer.echo(f"removed schedule {schedule_id}: it opens no more waves")
+    typer.echo(_describe(info, today))
 
 
 # --- responses ----------------------------------------------------------------------------
@@ -587,7 +686,7 @@ def responses_withdraw(
             application.engine,
             import_id,
             reason=reason,
-            monitoring=_monitoring(application),
+            monitoring=application.monitoring,
             today=date.today(),
             announce=typer.echo,
         )

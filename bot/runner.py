@@ -40,7 +40,8 @@ from bot.handlers.context import redelivered
 from bot.i18n import SUPPORTED, t
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
-from storage import services
+from storage import schedules, services
+from surveys.cadence import uk_today
 from surveys.pseudonym import derive_key, pseudonym
 
 log = logging.getLogger("firevoice")
@@ -243,7 +244,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "this process"
     leader = webhook is None or webhook.worker == 0
-    housekeeping = asyncio.create_task(housekeeping_daily(app)) if leader else None
+    housekeeping_task = asyncio.create_task(housekeeping(app)) if leader else None
     try:
         if leader:
             await set_commands(bot)
@@ -269,40 +270,72 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
             )
             await serve_webhook(app, bot, dispatcher, webhook)
     finally:
-        if housekeeping is not None:
-            housekeeping.cancel()
+        if housekeeping_task is not None:
+            housekeeping_task.cancel()
         await backends.close()
         await bot.session.close()
         await app.close()
 
 
-async def housekeeping_daily(app: App) -> None:
-    """At start and daily: release full batches (left by a crash), close waves past their
-    closing date, forget old update ids and apply the retention rules."""
+async def housekeeping(app: App) -> None:
+    """Every few minutes: open the waves schedules make due and close those past their
+    closing date (days in UK time). At start and once a day: release full batches (left by
+    a crash), forget old update ids and apply the retention rules."""
+    daily_done: date | None = None
+    reported: set[tuple[int, str]] = set()
     while True:
+        today = uk_today()
         try:
-            today = date.today()
-            await services.release_full_pools(app.sessions, app.batching, today=today)
-            for wave in await services.close_due_waves(app.sessions, app.batching, today=today):
-                log.info(
-                    "closed wave %s of %s: its closing date has passed", wave.id, wave.survey_key
-                )
-            await forget_seen_updates(app.sessions, today)
-            result = await services.purge_expired(
-                app.sessions,
-                today=date.today(),
-                conversation_days=app.settings.retention_conversation_days,
-                person_days=app.settings.retention_person_days,
-            )
-            log.info(
-                "retention: deleted %s conversation(s), %s person record(s), %s participation(s)",
-                result.conversations,
-                result.people,
-                result.participations,
-            )
+            await open_and_close(app, today, reported)
+            if daily_done != today:
+                await daily(app, today)
+                daily_done = today
         except Exception as exc:  # keep the bot running; the message may hold row values
-            log.error("housekeeping failed (%s); will try again tomorrow", type(exc).__name__)
-        await asyncio.sleep(24 * 3600)
+            log.error("housekeeping failed (%s); will try again", type(exc).__name__)
+        await asyncio.sleep(app.settings.housekeeping_minutes * 60)
+
+
+async def open_and_close(app: App, today: date, reported: set[tuple[int, str]]) -> None:
+    openings = await schedules.open_due_waves(
+        app.sessions, app.survey, monitoring=app.monitoring, today=today
+    )
+    for opening in openings:
+        if opening.wave is not None:
+            log.info(
+                "schedule %s opened wave %s (%s) until %s",
+                opening.schedule_id,
+                opening.wave.id,
+                opening.wave.label,
+                opening.wave.closes_on,
+            )
+        elif opening.problem and (opening.schedule_id, opening.period.key) not in reported:
+            # Said once per period, not at every check.
+            reported.add((opening.schedule_id, opening.period.key))
+            log.error(
+                "schedule %s could not open its wave for %s: %s",
+                opening.schedule_id,
+                opening.period.key,
+                opening.problem,
+            )
+    for wave in await services.close_due_waves(app.sessions, app.batching, today=today):
+        log.info("closed wave %s of %s: its closing date has passed", wave.id, wave.survey_key)
+
+
+async def daily(app: App, today: date) -> None:
+    await services.release_full_pools(app.sessions, app.batching, today=today)
+    await forget_seen_updates(app.sessions, today)
+    result = await services.purge_expired(
+        app.sessions,
+        today=today,
+        conversation_days=app.settings.retention_conversation_days,
+        person_days=app.settings.retention_person_days,
+    )
+    log.info(
+        "retention: deleted %s conversation(s), %s person record(s), %s participation(s)",
+        result.conversations,
+        result.people,
+        result.participations,
+    )
 
 
 async def serve_webhook(

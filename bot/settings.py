@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # Chat responses are written to the results tables in shuffled batches of at least this
     # many per unit (never fewer than the wave's unit threshold): see storage/batches.py.
     batch_size: int = Field(default=10, ge=5, le=1000)
+    # How often the bot checks for waves to open (schedules) and close; days are UK days.
+    housekeeping_minutes: int = Field(default=5, ge=1, le=60)
 
     @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
     @classmethod

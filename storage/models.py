@@ -60,6 +60,44 @@ class Unit(Base):
     __table_args__ = (CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),)
 
 
+class Schedule(Base):
+    """A survey that opens by itself, once per period (surveys/cadence.py).
+
+    Removing a schedule keeps its row (its waves name it) and stops it opening more.
+    """
+
+    __tablename__ = "schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    survey_key: Mapped[str] = mapped_column(String(32))
+    every: Mapped[str] = mapped_column(String(8))
+    open_on: Mapped[int] = mapped_column(SmallInteger)
+    days: Mapped[int] = mapped_column(SmallInteger)
+    label_format: Mapped[str] = mapped_column(String(200))
+    # The audience: unit codes; empty means the whole organisation.
+    unit_codes: Mapped[list[str]] = mapped_column(JSON)
+    created_on: Mapped[date] = mapped_column(Date)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("every IN ('month', 'quarter', 'year')", name="every"),
+        CheckConstraint("open_on >= 1 AND days >= 1", name="days"),
+    )
+
+
+class ScheduledWave(Base):
+    """The wave a schedule opened for one of its periods (2026-Q4). The primary key means a
+    period never gets two waves, however many processes try to open it at once."""
+
+    __tablename__ = "scheduled_waves"
+
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("schedules.id", ondelete="RESTRICT"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"), unique=True)
+
+
 class Wave(Base):
     """One run of a survey: its audience, dates and the thresholds frozen when it opened."""
 

@@ -122,67 +122,95 @@ async def open_wave(
 ) -> Wave:
     """Open a wave, freezing the survey definition, its disclosure thresholds, the
     organisation (units, parents, headcounts) and the equality monitoring categories."""
+    async with UnitOfWork(sessions) as uow:
+        wave = await open_wave_in(
+            uow,
+            survey,
+            today=today,
+            label=label,
+            unit_codes=unit_codes,
+            closes_on=closes_on,
+            monitoring=monitoring,
+        )
+        await uow.commit()
+        return wave
+
+
+async def open_wave_in(
+    uow: UnitOfWork,
+    survey: Survey,
+    *,
+    today: date,
+    label: str | None,
+    unit_codes: Sequence[str],
+    closes_on: date | None,
+    monitoring: Survey | None,
+) -> Wave:
+    """Open a wave in the caller's transaction (open_wave, or a schedule's)."""
     if closes_on is not None and closes_on < today:
         raise ServiceError(f"the closing date {closes_on.isoformat()} is in the past")
+    check_wave_survey(survey)
+    units = list(await uow.units.all())
+    if not units:
+        raise ServiceError(
+            "there are no organisational units yet: load them first with "
+            "'firevoice org import FILE.csv'"
+        )
+    if unit_codes:
+        by_code = {u.code: u for u in units}
+        unknown = [c for c in unit_codes if c not in by_code]
+        if unknown:
+            raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
+        audience = [by_code[c].id for c in unit_codes]
+    else:
+        audience = [u.id for u in units if u.parent_id is None]
+    code_of = {u.id: u.code for u in units}
+    id_of = {u.code: u.id for u in units}
+    live = [
+        OrgUnit(
+            u.code,
+            u.name,
+            u.kind,
+            code_of.get(u.parent_id) if u.parent_id else None,
+            u.headcount,
+        )
+        for u in units
+    ]
+    frozen = [
+        WaveOrgUnit(
+            unit_id=id_of[u.code],
+            code=u.code,
+            name=u.name,
+            kind=u.kind,
+            parent_code=u.parent_code,
+            headcount=u.headcount,
+            in_audience=u.in_audience,
+        )
+        for u in audience_tree(live, [code_of[a] for a in audience])
+    ]
+    wave = Wave(
+        survey_key=survey.key,
+        label=label or f"{survey.key} {today.isoformat()}",
+        status="open",
+        opens_on=today,
+        closes_on=closes_on,
+        k_unit=survey.thresholds.unit,
+        k_characteristic=survey.thresholds.characteristic,
+        k_comments=survey.thresholds.comments,
+        definition=survey.model_dump(mode="json"),
+        monitoring_definition=monitoring.model_dump(mode="json") if monitoring else None,
+    )
+    await uow.waves.add(wave, audience, frozen)
+    return wave
+
+
+def check_wave_survey(survey: Survey) -> None:
+    """A survey that can run in waves (opened by hand or by a schedule)."""
     if survey.kind == SurveyKind.MONITORING:
         raise ServiceError(
             f"'{survey.key}' is the equality monitoring survey: it is offered once to each "
             "person in the chat and copied onto their responses, so it does not run in waves"
         )
-    async with UnitOfWork(sessions) as uow:
-        units = list(await uow.units.all())
-        if not units:
-            raise ServiceError(
-                "there are no organisational units yet: load them first with "
-                "'firevoice org import FILE.csv'"
-            )
-        if unit_codes:
-            by_code = {u.code: u for u in units}
-            unknown = [c for c in unit_codes if c not in by_code]
-            if unknown:
-                raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
-            audience = [by_code[c].id for c in unit_codes]
-        else:
-            audience = [u.id for u in units if u.parent_id is None]
-        code_of = {u.id: u.code for u in units}
-        id_of = {u.code: u.id for u in units}
-        live = [
-            OrgUnit(
-                u.code,
-                u.name,
-                u.kind,
-                code_of.get(u.parent_id) if u.parent_id else None,
-                u.headcount,
-            )
-            for u in units
-        ]
-        frozen = [
-            WaveOrgUnit(
-                unit_id=id_of[u.code],
-                code=u.code,
-                name=u.name,
-                kind=u.kind,
-                parent_code=u.parent_code,
-                headcount=u.headcount,
-                in_audience=u.in_audience,
-            )
-            for u in audience_tree(live, [code_of[a] for a in audience])
-        ]
-        wave = Wave(
-            survey_key=survey.key,
-            label=label or f"{survey.key} {today.isoformat()}",
-            status="open",
-            opens_on=today,
-            closes_on=closes_on,
-            k_unit=survey.thresholds.unit,
-            k_characteristic=survey.thresholds.characteristic,
-            k_comments=survey.thresholds.comments,
-            definition=survey.model_dump(mode="json"),
-            monitoring_definition=monitoring.model_dump(mode="json") if monitoring else None,
-        )
-        await uow.waves.add(wave, audience, frozen)
-        await uow.commit()
-        return wave
 
 
 async def close_wave(sessions: Sessions, batching: Batching, wave_id: int, *, today: date) -> Wave:

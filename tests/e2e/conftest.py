@@ -8,7 +8,7 @@ import secrets
 import signal
 import sys
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,16 @@ from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 FIREVOICE = str(Path(sys.executable).parent / "firevoice")
 
 
+# `firevoice` with its clock set to FIREVOICE_TEST_CLOCK (ISO date and time) by
+# time-machine, ticking on from there: the bot as it would run on another day.
+AT_CLOCK = (
+    "import datetime, os, sys, time_machine; "
+    "time_machine.travel(datetime.datetime.fromisoformat(os.environ['FIREVOICE_TEST_CLOCK']), "
+    "tick=True).start(); "
+    "from bot.cli import main; sys.exit(main())"
+)
+
+
 class BotProcess:
     """`firevoice run` in a subprocess, pointed at the fake Bot API."""
 
@@ -35,16 +45,23 @@ class BotProcess:
         self.env = env
         self.process: asyncio.subprocess.Process | None = None
         self.log = workdir / "bot.log"
+        # When set (a timezone-aware datetime), the bot starts with its clock at that moment.
+        self.clock: datetime | None = None
 
     async def start(self, *args: str) -> None:
         polls_before = len(self.telegram.calls_of("getUpdates"))
         handle = self.log.open("ab")
+        command = [FIREVOICE]
+        env = dict(self.env)
+        if self.clock is not None:
+            command = [sys.executable, "-c", AT_CLOCK]
+            env["FIREVOICE_TEST_CLOCK"] = self.clock.isoformat()
         self.process = await asyncio.create_subprocess_exec(
-            FIREVOICE,
+            *command,
             "run",
             *args,
             cwd=self.workdir,
-            env=self.env,
+            env=env,
             stdout=handle,
             stderr=handle,
         )

@@ -404,3 +404,37 @@ def test_wave_release_stores_the_publication_once_and_says_what_the_audit_did(
     assert again.returncode == 0 and "already released" in again.stdout
     assert query(database_url, "SELECT version, digest FROM publications") == [(1, digest)]
     assert "(results released" in cli("wave", "list").stdout
+
+
+def test_schedules_are_added_listed_and_removed_with_clear_messages(cli: Cli) -> None:
+    assert cli("org", "import", cli.write("org.csv", ORG_CSV)).returncode == 0
+    empty = cli("schedule", "list")
+    assert empty.returncode == 0 and "no schedules yet" in empty.stdout
+    added = cli(
+        "schedule", "add", "--survey", "staff_pulse", "--every", "quarter", "--open-on", "1",
+        "--days", "14", "--unit", "N-AREA", "--label-format", "Pulse {quarter} {year}",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "added schedule 1" in added.stdout
+    assert "every quarter on day 1, open for 14 day(s); audience N-AREA" in added.stdout
+    assert "next: 'Pulse Q" in added.stdout  # the date depends on today
+    listed = cli("schedule", "list").stdout
+    assert "staff_pulse: every quarter" in listed and "0 wave(s) opened" in listed
+    for args, message in [
+        (["--every", "fortnight"], "--every 'fortnight': choose one of month, quarter, year"),
+        (["--every", "month", "--open-on", "30"], "--open-on 30: the opening day must be"),
+        (["--every", "month", "--days", "40"], "--days 40: a wave would still be open"),
+    ]:
+        refused = cli(
+            "schedule", "add", "--survey", "staff_pulse", "--open-on", "1", "--days", "14",
+            "--every", "quarter", *args,
+        )  # fmt: skip
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr
+    removed = cli("schedule", "remove", "1")
+    assert (
+        removed.returncode == 0 and "removed schedule 1: it opens no more waves" in removed.stdout
+    )
+    again = cli("schedule", "remove", "1")
+    assert again.returncode == 1 and "schedule 1 was removed on" in again.stderr
+    assert cli("schedule", "list").stdout.count("removed on") == 1
