@@ -621,6 +621,20 @@ async def on_profile_button(chat: Chat, value: str) -> None:
     await enter(chat, data, following)
 
 
+async def stop_messages(chat: Chat) -> None:
+    """/stop: no more messages from the bot (invitations, reminders, results) until the
+    person agrees again. What they answered stays; nothing else changes."""
+    await stop_contact(chat)
+    await chat.send(t("stopped", await chat.language()))
+
+
+async def stop_contact(chat: Chat) -> None:
+    """Forget the way to message this person (their chat id) and their agreement to it."""
+    person = await chat.person()
+    if person is not None and (person.contact_ok or person.contact_active or person.contact_sealed):
+        await chat.update_person(contact_ok=False, contact_active=False, contact_chat_id=None)
+
+
 async def ask_erase(chat: Chat) -> None:
     language = await chat.language()
     data = await chat.data()

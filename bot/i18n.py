@@ -272,6 +272,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "/start to see the surveys open now.\n\n"
             "/privacy how your answers are protected\n/profile your equality answers\n"
             "/language change language\n/cancel discard unfinished answers\n"
+            "/stop no more messages from us\n"
             "/delete_my_data erase everything linked to you"
         ),
         "cy": (
@@ -280,6 +281,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "anfonwch /start i weld yr arolygon sydd ar agor nawr.\n\n"
             "/privacy sut mae eich atebion yn cael eu diogelu\n/profile eich atebion "
             "cydraddoldeb\n/language newid iaith\n/cancel taflu atebion anorffenedig\n"
+            "/stop dim rhagor o negeseuon gennym ni\n"
             "/delete_my_data dileu popeth sy'n gysylltiedig â chi"
         ),
     },
@@ -332,6 +334,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Wedi'i wneud. Mae popeth sy'n gysylltiedig â chi wedi'i ddileu.",
     },
     "erase_kept": {"en": "Nothing was deleted.", "cy": "Ni chafodd dim ei ddileu."},
+    "stopped": {
+        "en": (
+            "Done: we will not message you about surveys again. Answers you have given stay, "
+            "anonymous. Send /start whenever you want to answer a survey."
+        ),
+        "cy": (
+            "Wedi'i wneud: ni fyddwn yn anfon neges atoch am arolygon eto. Mae'r atebion a "
+            "roesoch yn aros, yn ddienw. Anfonwch /start pryd bynnag yr hoffech ateb arolwg."
+        ),
+    },
     "choose_language": {
         "en": "Choose your language / Dewiswch eich iaith",
         "cy": "Dewiswch eich iaith / Choose your language",
@@ -356,6 +368,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Erase everything linked to you",
         "cy": "Dileu popeth sy'n gysylltiedig â chi",
     },
+    "cmd_stop": {"en": "No more messages from us", "cy": "Dim rhagor o negeseuon gennym ni"},
     "cmd_help": {"en": "What this bot does", "cy": "Beth mae'r bot hwn yn ei wneud"},
 }
 

@@ -52,6 +52,7 @@ COMMANDS = [
     ("profile", "cmd_profile"),
     ("language", "cmd_language"),
     ("cancel", "cmd_cancel"),
+    ("stop", "cmd_stop"),
     ("delete_my_data", "cmd_delete"),
     ("help", "cmd_help"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import buttons, commands, fallback
+from bot.handlers import buttons, commands, fallback, membership
 
 
 def build_router() -> Router:
@@ -12,5 +12,6 @@ def build_router() -> Router:
     # Order matters: commands first, then buttons, then everything else.
     router.include_router(commands.router)
     router.include_router(buttons.router)
+    router.include_router(membership.router)
     router.include_router(fallback.router)
     return router

@@ -63,6 +63,11 @@ async def delete_my_data(message: Message, tap: Tap, app: App, bot: Bot) -> None
     await conversation.ask_erase(make_chat(app, bot, message.chat.id, message.from_user, tap))
 
 
+@router.message(Command("stop"))
+async def stop(message: Message, tap: Tap, app: App, bot: Bot) -> None:
+    await conversation.stop_messages(make_chat(app, bot, message.chat.id, message.from_user, tap))
+
+
 @router.message(Command("language"))
 async def language(message: Message, tap: Tap, app: App, bot: Bot) -> None:
     await conversation.ask_language(make_chat(app, bot, message.chat.id, message.from_user, tap))
