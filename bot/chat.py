@@ -62,10 +62,12 @@ class Chat:
         return self._person
 
     async def update_person(self, **fields: Any) -> Person:
-        """Change what is kept about this person; `profile` and `contact_chat_id` are sealed."""
+        """Change what is kept about this person; `profile`, `contact_chat_id` and
+        `home_unit` are sealed."""
         sealed = (
             ("profile", "profile", self._profile_key),
-            ("contact", "contact_chat_id", lambda: sealing.contact_key(self.app.secret)),
+            ("contact", "contact_chat_id", self._server_key),
+            ("home_unit", "home_unit", self._server_key),
         )
         for purpose, name, key in sealed:
             if name in fields:
@@ -96,6 +98,24 @@ class Chat:
             return None
         value = json.loads(opened)
         return value if isinstance(value, dict) else None
+
+    async def home_unit(self) -> str | None:
+        """The code of the person's home unit, if they have one (sealed with the server key)."""
+        person = await self.person()
+        if person is None or person.home_unit_sealed is None:
+            return None
+        try:
+            opened = sealing.unseal(
+                self._server_key(), person.home_unit_sealed, self._box("home_unit")
+            )
+        except sealing.SealError:
+            log.warning("a home unit could not be opened (was the secret key changed?)")
+            return None
+        value = json.loads(opened)
+        return value if isinstance(value, str) else None
+
+    def _server_key(self) -> bytes:
+        return sealing.contact_key(self.app.secret)
 
     def _profile_key(self) -> bytes:
         return sealing.profile_key(self.app.secret, "telegram", self.user_id)

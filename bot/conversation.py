@@ -21,7 +21,7 @@ from storage import services
 from storage.models import Wave
 from storage.rows import wave_survey
 from surveys import dialogue, engine
-from surveys.dialogue import ASKING, BUSY, RESUMABLE, Facts, Phase, current_step
+from surveys.dialogue import ASKING, BUSY, PICKING, RESUMABLE, Facts, Phase, Press, current_step
 from surveys.engine import Answer, InvalidAnswer, NotAllowed, State
 from surveys.equality import MONITORING_SURVEY_KEY, empty_snapshot, snapshot
 from surveys.links import LinkTarget
@@ -188,7 +188,17 @@ async def enter(chat: Chat, data: dict[str, Any], phase: Phase | None) -> None:
     else:
         data.pop("unit_node", None)
         data.pop("unit_page", None)
+    if phase == Phase.SURVEY:
+        await remember_home_unit(chat, str(data["unit_code"]))
     await show(chat, data, intro=True)
+
+
+async def remember_home_unit(chat: Chat, code: str) -> None:
+    """The first unit someone answers for becomes their home unit (for invitations), if
+    they agreed to be messaged; /profile changes it."""
+    person = await chat.person()
+    if person is not None and person.contact_ok and person.home_unit_sealed is None:
+        await chat.update_person(home_unit=code)
 
 
 async def show(chat: Chat, data: dict[str, Any], *, intro: bool = False) -> None:
@@ -203,7 +213,7 @@ async def show(chat: Chat, data: dict[str, Any], *, intro: bool = False) -> None
             await chat.send(t("survey_unavailable", language))
             return
         await ask_next(chat, data, survey, intro=intro)
-    elif phase == Phase.UNIT:
+    elif phase in PICKING:
         await show_units(chat, data)
     elif phase in screens.CHOICES:
         await ask_choice(chat, data, Phase(phase))
@@ -247,11 +257,14 @@ async def on_consent(chat: Chat, agreed: bool, message_id: int | None) -> None:
 async def on_contact(chat: Chat, agreed: bool, message_id: int | None) -> None:
     data = await chat.data()
     await mark_choice(chat, Phase.CONTACT, agreed, message_id)
-    await chat.update_person(
-        contact_ok=agreed,
-        contact_active=agreed,
-        contact_chat_id=chat.chat_id if agreed else None,
-    )
+    changes: dict[str, Any] = {
+        "contact_ok": agreed,
+        "contact_active": agreed,
+        "contact_chat_id": chat.chat_id if agreed else None,
+    }
+    if not agreed:
+        changes["home_unit"] = None
+    await chat.update_person(**changes)
     then = data.pop("then", None)
     await enter(chat, data, dialogue.after_contact(await facts(chat, data), then))
 
@@ -267,9 +280,19 @@ async def on_monitoring_offer(chat: Chat, accepted: bool, message_id: int | None
 # --- choosing a unit ------------------------------------------------------------------------------
 
 
+async def unit_choices(
+    chat: Chat, data: dict[str, Any]
+) -> tuple[list[str], dict[str, services.UnitInfo]]:
+    """The units to pick from: the wave's audience as it opened, or for a home unit the
+    organisation as it is now."""
+    if data.get("phase") == Phase.HOME_UNIT:
+        return await services.org_units(chat.uow)
+    return await services.wave_units(chat.uow, int(data["wave_id"]))
+
+
 async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None) -> None:
     language = await chat.language()
-    roots, units = await services.wave_units(chat.uow, int(data["wave_id"]))
+    roots, units = await unit_choices(chat, data)
     node = data.get("unit_node")
     if node is None and len(roots) == 1 and units[roots[0]].children:
         node = roots[0]  # a single service: start at its areas
@@ -286,7 +309,7 @@ async def show_units(chat: Chat, data: dict[str, Any], search: str | None = None
 async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | None) -> None:
     data = await chat.data()
     language = await chat.language()
-    _, units = await services.wave_units(chat.uow, int(data["wave_id"]))
+    _, units = await unit_choices(chat, data)
     if kind == "upage":
         if not value.isdigit():
             return
@@ -303,6 +326,11 @@ async def on_unit_button(chat: Chat, kind: str, value: str, message_id: int | No
         return
     if message_id:
         await chat.edit(message_id, t("unit_chosen", language, name=units[value].name))
+    if data.get("phase") == Phase.HOME_UNIT:
+        await chat.update_person(home_unit=value)
+        await chat.clear()
+        await chat.send(t("home_unit_set", language, name=units[value].name))
+        return
     data["unit_code"] = value
     await enter(chat, data, dialogue.after_monitoring(await facts(chat, data)))
 
@@ -334,7 +362,7 @@ async def show_again(chat: Chat) -> None:
     """After a redelivered update: show the question the person is at, if any (the first
     delivery's reply may have been lost with the process that handled it)."""
     data = await chat.data()
-    if data.get("phase") in (*ASKING, Phase.UNIT):
+    if data.get("phase") in (*ASKING, *PICKING):
         await show(chat, data)
 
 
@@ -478,7 +506,7 @@ async def on_text(chat: Chat, text: str) -> None:
     data = await chat.data()
     language = await chat.language()
     phase = data.get("phase")
-    if phase == Phase.UNIT:
+    if phase in PICKING:
         await show_units(chat, data, search=text)
         return
     if phase in ASKING:
@@ -570,6 +598,8 @@ async def cancel(chat: Chat) -> None:
 
 
 async def show_profile(chat: Chat) -> None:
+    """The person's equality answers and, if they agreed to be messaged, their home unit,
+    with buttons to change either (not in the middle of a survey)."""
     language = await chat.language()
     profile = await chat.profile()
     data = await chat.data()
@@ -579,24 +609,26 @@ async def show_profile(chat: Chat) -> None:
     if not busy:
         data["phase"] = Phase.PROFILE
     await chat.save(data)
+    layout: list[list[Any]] = []
     if not profile or survey is None:
-        await chat.send(
-            t("profile_none", language),
-            None
-            if busy or survey is None
-            else rows([button(t("profile_answer", language), step, "prof", "change")]),
+        text = t("profile_none", language)
+        if survey is not None:
+            layout.append([button(t("profile_answer", language), step, Press.PROFILE, "change")])
+    else:
+        text = screens.profile(survey, from_json(survey, profile), language)
+        layout.append([button(t("profile_change", language), step, Press.PROFILE, "change")])
+        layout.append([button(t("profile_delete", language), step, Press.PROFILE, "delete")])
+    person = await chat.person()
+    if person is not None and person.contact_ok:
+        code = await chat.home_unit()
+        _, units = await services.org_units(chat.uow)
+        text += "\n\n" + (
+            t("profile_home_unit", language, name=units[code].name)
+            if code in units
+            else t("profile_no_home_unit", language)
         )
-        return
-    text = screens.profile(survey, from_json(survey, profile), language)
-    keyboard = (
-        None
-        if busy
-        else rows(
-            [button(t("profile_change", language), step, "prof", "change")],
-            [button(t("profile_delete", language), step, "prof", "delete")],
-        )
-    )
-    await chat.send(text, keyboard)
+        layout.append([button(t("profile_change_unit", language), step, Press.PROFILE, "unit")])
+    await chat.send(text, None if busy else rows(*layout))
 
 
 async def on_profile_button(chat: Chat, value: str) -> None:
@@ -609,6 +641,12 @@ async def on_profile_button(chat: Chat, value: str) -> None:
         await chat.update_person(profile=None, monitoring="declined")
         await chat.clear()
         await chat.send(t("profile_deleted", language))
+        return
+    if value == "unit":
+        person = await chat.person()
+        if person is None or not person.contact_ok:
+            return
+        await enter(chat, {"step": current_step(data)}, Phase.HOME_UNIT)
         return
     if monitoring_survey(chat) is None:
         return
@@ -629,10 +667,17 @@ async def stop_messages(chat: Chat) -> None:
 
 
 async def stop_contact(chat: Chat) -> None:
-    """Forget the way to message this person (their chat id) and their agreement to it."""
+    """Forget the way to message this person (chat id, home unit) and their agreement."""
     person = await chat.person()
-    if person is not None and (person.contact_ok or person.contact_active or person.contact_sealed):
-        await chat.update_person(contact_ok=False, contact_active=False, contact_chat_id=None)
+    if person is not None and (
+        person.contact_ok
+        or person.contact_active
+        or person.contact_sealed is not None
+        or person.home_unit_sealed is not None
+    ):
+        await chat.update_person(
+            contact_ok=False, contact_active=False, contact_chat_id=None, home_unit=None
+        )
 
 
 async def ask_erase(chat: Chat) -> None:

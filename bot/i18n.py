@@ -301,6 +301,19 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "profile_answer": {"en": "Answer them now", "cy": "Eu hateb nawr"},
     "profile_change": {"en": "Change my answers", "cy": "Newid fy atebion"},
+    "profile_home_unit": {
+        "en": "Your unit, for invitations to its surveys: {name}",
+        "cy": "Eich uned, ar gyfer gwahoddiadau i'w harolygon: {name}",
+    },
+    "profile_no_home_unit": {
+        "en": "Your unit, for invitations to its surveys: not chosen yet",
+        "cy": "Eich uned, ar gyfer gwahoddiadau i'w harolygon: heb ei dewis eto",
+    },
+    "profile_change_unit": {"en": "Change my unit", "cy": "Newid fy uned"},
+    "home_unit_set": {
+        "en": "Done: you will be invited to surveys for {name}.",
+        "cy": "Wedi'i wneud: cewch eich gwahodd i arolygon ar gyfer {name}.",
+    },
     "profile_delete": {"en": "Delete these answers", "cy": "Dileu'r atebion hyn"},
     "profile_deleted": {
         "en": "Your equality monitoring answers have been deleted.",

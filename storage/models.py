@@ -271,11 +271,12 @@ class Answer(Base):
 class Person(Base):
     """What the bot keeps about a person, under their pseudonym; all of it is erasable.
 
-    The equality profile (copied onto responses as a snapshot) and the chat id (kept only
-    if the person agreed to be contacted about future surveys) are sealed (surveys/
-    sealing.py): someone holding the database can read neither, so cannot match a
-    profile to the snapshots on responses. The profile opens only with the person's own
-    Telegram id, which is stored nowhere. Last use is kept to the month, not the day.
+    The equality profile (copied onto responses as a snapshot), the chat id and the home
+    unit (both kept only while the person agrees to be contacted about surveys) are sealed
+    (surveys/sealing.py): someone holding the database can read none of them, so cannot
+    match a profile to the snapshots on responses. The profile opens only with the
+    person's own Telegram id, which is stored nowhere; the chat id and home unit with the
+    server's key, so the bot can choose whom to invite. Last use is kept to the month.
     """
 
     __tablename__ = "people"
@@ -289,6 +290,8 @@ class Person(Base):
     # not_offered | answered | declined
     monitoring: Mapped[str] = mapped_column(String(12), default="not_offered")
     profile_sealed: Mapped[str | None] = mapped_column(Text)
+    # The unit the person belongs to, for invitations to waves of their unit's surveys.
+    home_unit_sealed: Mapped[str | None] = mapped_column(Text)
     # The first day of the month the person last used the bot (for retention).
     last_seen_month: Mapped[date] = mapped_column(Date)
 

@@ -717,16 +717,32 @@ class UnitInfo:
 async def wave_units(uow: Work, wave_id: int) -> tuple[list[str], dict[str, UnitInfo]]:
     """The wave's audience roots and every unit in its audience, as the wave opened."""
     org = [u for u in await uow.waves.org(wave_id) if u.in_audience]
-    codes = {u.code for u in org}
+    return unit_tree([(u.code, u.name, u.kind, u.parent_code) for u in org])
+
+
+async def org_units(uow: UnitOfWork) -> tuple[list[str], dict[str, UnitInfo]]:
+    """The organisation as it is now: its roots and every unit (a person's home unit)."""
+    units = list(await uow.units.all())
+    code_of = {u.id: u.code for u in units}
+    return unit_tree(
+        [(u.code, u.name, u.kind, code_of.get(u.parent_id) if u.parent_id else None) for u in units]
+    )
+
+
+def unit_tree(
+    rows: Sequence[tuple[str, str, str, str | None]],
+) -> tuple[list[str], dict[str, UnitInfo]]:
+    """Roots and units, each with its children, by name, from (code, name, kind, parent)."""
+    codes = {row[0] for row in rows}
     children: dict[str, list[str]] = {}
-    for unit in sorted(org, key=lambda u: u.name.lower()):
-        if unit.parent_code in codes:
-            children.setdefault(str(unit.parent_code), []).append(unit.code)
+    for code, _, _, parent in sorted(rows, key=lambda r: r[1].lower()):
+        if parent in codes:
+            children.setdefault(str(parent), []).append(code)
     info = {
-        u.code: UnitInfo(u.code, u.name, u.kind, u.parent_code, tuple(children.get(u.code, [])))
-        for u in org
+        code: UnitInfo(code, name, kind, parent, tuple(children.get(code, [])))
+        for code, name, kind, parent in rows
     }
-    roots = [u.code for u in org if u.parent_code not in codes]
+    roots = [code for code, _, _, parent in rows if parent not in codes]
     return sorted(roots, key=lambda c: info[c].name.lower()), info
 
 

@@ -32,6 +32,7 @@ class Phase(StrEnum):
     MONITORING = "monitoring"  # answering the equality questions before a survey
     PROFILE_MONITORING = "profile_monitoring"  # answering them from /profile
     UNIT = "unit"  # choosing one's unit
+    HOME_UNIT = "home_unit"  # choosing one's home unit (for invitations) from /profile
     CHOOSE_WAVE = "choose_wave"  # choosing among several open surveys
     SURVEY = "survey"  # answering a survey
     ERASE = "erase"  # confirming /delete_my_data
@@ -41,6 +42,8 @@ class Phase(StrEnum):
 
 # Phases in which questions are being asked, one after the other.
 ASKING = (Phase.SURVEY, Phase.MONITORING, Phase.PROFILE_MONITORING)
+# Phases in which a unit is being picked (for a survey, or as one's home unit).
+PICKING = (Phase.UNIT, Phase.HOME_UNIT)
 # Phases /start brings a person back to ("welcome back") rather than starting afresh.
 RESUMABLE = (
     Phase.SURVEY,
@@ -130,9 +133,9 @@ ALLOWED: dict[Press, tuple[Phase, ...] | None] = {
     Press.CONTACT: (Phase.CONTACT,),
     Press.MONITORING: (Phase.MONITORING_OFFER,),
     Press.WAVE: (Phase.CHOOSE_WAVE,),
-    Press.UNIT_OPEN: (Phase.UNIT,),
-    Press.UNIT_PICK: (Phase.UNIT,),
-    Press.UNIT_PAGE: (Phase.UNIT,),
+    Press.UNIT_OPEN: PICKING,
+    Press.UNIT_PICK: PICKING,
+    Press.UNIT_PAGE: PICKING,
     Press.ANSWER: ASKING,
     Press.TOGGLE: ASKING,
     Press.DONE: ASKING,
