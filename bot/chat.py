@@ -121,7 +121,7 @@ class Chat:
         return sealing.profile_key(self.app.secret, "telegram", self.user_id)
 
     def _box(self, purpose: str) -> str:
-        return f"{purpose}:{self.pseudonym}"
+        return sealing.person_box(purpose, self.pseudonym)
 
     async def language(self) -> str:
         person = await self.person()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import App, build_app, load_catalog
 from bot.settings import Settings, SettingsError, load_settings, resolve_secret_key
-from storage import migrate, schedules, services
+from storage import migrate, outbox, schedules, services
 from storage.uow import UnitOfWork
 from surveys.cadence import uk_today
 from surveys.equality import MONITORING_SURVEY_KEY
@@ -25,6 +26,7 @@ from surveys.links import LinkError, LinkTarget, make_payload
 from surveys.loader import SurveyFileError, load_survey_file
 from surveys.model import SurveyKind
 from surveys.organisation import OrgImportError
+from surveys.sealing import contact_key
 
 T = TypeVar("T")
 
@@ -406,12 +408,12 @@ def wave_open(
     """Open a wave of a survey; its thresholds are fixed from now on."""
     closes_on = _parse_date(closes, "--closes")
 
-    async def work(application: App) -> Any:
+    async def work(application: App) -> tuple[Any, outbox.Invitations]:
         try:
             definition = application.catalog.get(survey)
         except KeyError as exc:
             raise services.ServiceError(str(exc.args[0])) from None
-        return await services.open_wave(
+        wave = await services.open_wave(
             application.sessions,
             definition,
             today=date.today(),
@@ -420,13 +422,95 @@ def wave_open(
             closes_on=closes_on,
             monitoring=application.monitoring,
         )
+        invited = await outbox.queue_invitations(
+            application.sessions, contact_key(application.secret), wave.id, today=date.today()
+        )
+        return wave, invited
 
-    wave = _with_app(work)
+    wave, invited = _with_app(work)
     typer.echo(
         f"opened wave {wave.id} of {wave.survey_key} ({wave.label}); minimum group sizes: "
         f"{wave.k_unit} for units, {wave.k_characteristic} for characteristics, "
         f"{wave.k_comments} for comments"
     )
+    typer.echo(
+        f"{invited.queued} invitation(s) queued for people who agreed to be messaged; the "
+        "running bot sends them ('firevoice wave invite "
+        f"{wave.id} --dry-run' shows them by unit)"
+    )
+
+
+@wave_app.command("invite")
+def wave_invite(
+    wave_id: Annotated[int, typer.Argument(help="The wave's number.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only count who would be invited, by unit.")
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait/--no-wait", help="Show the running bot's progress in sending."),
+    ] = True,
+) -> None:
+    """Invite everyone who agreed to be messaged and whose unit is in the wave's audience.
+
+    Each person is invited once per wave, however often this runs; people who answered
+    already are left out. The running bot sends the invitations.
+    """
+
+    async def work(application: App) -> tuple[outbox.Invitations, int, float]:
+        invited = await outbox.queue_invitations(
+            application.sessions,
+            contact_key(application.secret),
+            wave_id,
+            today=date.today(),
+            dry_run=dry_run,
+        )
+        waiting = await outbox.waiting(application.sessions)
+        return invited, waiting, application.settings.outbox_per_second
+
+    invited, waiting, per_second = _with_app(work)
+    total = sum(invited.by_unit.values())
+    for code, count in sorted(invited.by_unit.items()):
+        typer.echo(f"  {code:<20} {count:>6}")
+    typer.echo(
+        f"{total} person(s) to invite in wave {wave_id}'s audience; {invited.answered} who "
+        f"answered already and {invited.no_home_unit} with no home unit are left out"
+    )
+    if dry_run:
+        minutes = max(1, round((waiting + total) / per_second / 60))
+        typer.echo(f"dry run: nothing queued; sending would take about {minutes} minute(s)")
+        return
+    typer.echo(f"{invited.queued} queued now, {invited.already} queued or sent before")
+    if wait and waiting:
+        _follow_outbox(waiting)
+
+
+def _follow_outbox(waiting: int, patience: float = 60) -> None:
+    """A progress bar of the outbox emptying, until it is empty or the bot stops sending."""
+    settings = _settings()
+
+    async def remaining() -> int:
+        application = build_app(settings)
+        try:
+            return await outbox.waiting(application.sessions)
+        finally:
+            await application.close()
+
+    with typer.progressbar(length=waiting, label="sending") as bar:
+        still, moved = waiting, time.monotonic()
+        while still:
+            time.sleep(1)
+            now = asyncio.run(remaining())
+            if now < still:
+                bar.update(still - now)
+                moved = time.monotonic()
+            still = now
+            if still and time.monotonic() - moved > patience:
+                typer.echo(
+                    f"\nthe bot is not sending (is it running?); {still} message(s) stay "
+                    "queued and go out when it runs"
+                )
+                return
 
 
 @wave_app.command("close")

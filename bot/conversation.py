@@ -138,6 +138,19 @@ async def choose_wave(chat: Chat, wave_id: str) -> None:
     await begin_wave(chat, waves[wave_id], None)
 
 
+async def on_invite(chat: Chat, wave_id: str) -> None:
+    """An invitation's start button: the wave, for the person's home unit if it is in the
+    wave's audience (else they pick one)."""
+    waves = {str(w.id): w for w in await services.open_waves(chat.uow, today=date.today())}
+    if wave_id not in waves:
+        await chat.send(t("survey_unavailable", await chat.language()))
+        return
+    wave = waves[wave_id]
+    home = await chat.home_unit()
+    _, units = await services.wave_units(chat.uow, wave.id)
+    await begin_wave(chat, wave, home if home in units else None)
+
+
 async def begin_wave(chat: Chat, wave: Wave, unit_code: str | None) -> None:
     language = await chat.language()
     if await chat.uow.participations.exists(wave.id, chat.pseudonym):

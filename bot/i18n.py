@@ -347,6 +347,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Wedi'i wneud. Mae popeth sy'n gysylltiedig â chi wedi'i ddileu.",
     },
     "erase_kept": {"en": "Nothing was deleted.", "cy": "Ni chafodd dim ei ddileu."},
+    "invitation": {
+        "en": (
+            "A new survey is open: {title}.\n\nIt takes a few minutes and your answers are "
+            "anonymous. It is open until {closes}."
+        ),
+        "cy": (
+            "Mae arolwg newydd ar agor: {title}.\n\nMae'n cymryd ychydig funudau ac mae eich "
+            "atebion yn ddienw. Mae ar agor tan {closes}."
+        ),
+    },
+    "invitation_open_ended": {
+        "en": "A new survey is open: {title}.\n\nIt takes a few minutes and your answers are anonymous.",
+        "cy": (
+            "Mae arolwg newydd ar agor: {title}.\n\nMae'n cymryd ychydig funudau ac mae eich "
+            "atebion yn ddienw."
+        ),
+    },
+    "invitation_start": {"en": "Start the survey", "cy": "Dechrau'r arolwg"},
+    "invitation_stop": {"en": "No more messages", "cy": "Dim rhagor o negeseuon"},
     "stopped": {
         "en": (
             "Done: we will not message you about surveys again. Answers you have given stay, "

@@ -38,11 +38,13 @@ from bot.app import App
 from bot.handlers import build_router
 from bot.handlers.context import redelivered
 from bot.i18n import SUPPORTED, t
+from bot.outbox import Sender
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
-from storage import schedules, services
+from storage import outbox, schedules, services
 from surveys.cadence import uk_today
 from surveys.pseudonym import derive_key, pseudonym
+from surveys.sealing import contact_key
 
 log = logging.getLogger("firevoice")
 
@@ -137,12 +139,16 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def make_bot(app: App) -> Bot:
+def make_bot(app: App, *, retrying: bool = True) -> Bot:
+    """The bot's Bot API client. Replies wait out Telegram's 429s and network errors
+    (TelegramErrors); the outbox's own client does not (retrying=False), since it must put
+    one chat's message aside rather than wait (bot/outbox.py)."""
     if app.settings.bot_token is None:
         raise RuntimeError("no bot token")
     session = AiohttpSession(api=TelegramAPIServer.from_base(app.settings.telegram_api_url))
     bot = Bot(token=app.settings.bot_token.get_secret_value(), session=session)
-    bot.session.middleware(TelegramErrors(app))
+    if retrying:
+        bot.session.middleware(TelegramErrors(app))
     return bot
 
 
@@ -246,6 +252,9 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     state = "Redis" if app.settings.redis_url else "this process"
     leader = webhook is None or webhook.worker == 0
     housekeeping_task = asyncio.create_task(housekeeping(app)) if leader else None
+    # The outbox is sent by one process: its messages go out one at a time, at a pace.
+    sender_bot = make_bot(app, retrying=False) if leader else None
+    sender = asyncio.create_task(Sender(app, sender_bot).run()) if sender_bot else None
     try:
         if leader:
             await set_commands(bot)
@@ -273,6 +282,10 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     finally:
         if housekeeping_task is not None:
             housekeeping_task.cancel()
+        if sender is not None:
+            sender.cancel()
+        if sender_bot is not None:
+            await sender_bot.session.close()
         await backends.close()
         await bot.session.close()
         await app.close()
@@ -302,12 +315,16 @@ async def open_and_close(app: App, today: date, reported: set[tuple[int, str]]) 
     )
     for opening in openings:
         if opening.wave is not None:
+            invited = await outbox.queue_invitations(
+                app.sessions, contact_key(app.secret), opening.wave.id, today=today
+            )
             log.info(
-                "schedule %s opened wave %s (%s) until %s",
+                "schedule %s opened wave %s (%s) until %s; %s invitation(s) queued",
                 opening.schedule_id,
                 opening.wave.id,
                 opening.wave.label,
                 opening.wave.closes_on,
+                invited.queued,
             )
         elif opening.problem and (opening.schedule_id, opening.period.key) not in reported:
             # Said once per period, not at every check.
@@ -325,6 +342,7 @@ async def open_and_close(app: App, today: date, reported: set[tuple[int, str]]) 
 async def daily(app: App, today: date) -> None:
     await services.release_full_pools(app.sessions, app.batching, today=today)
     await forget_seen_updates(app.sessions, today)
+    await outbox.forget_done(app.sessions, today=today, keep_days=app.settings.outbox_keep_days)
     result = await services.purge_expired(
         app.sessions,
         today=today,

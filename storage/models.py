@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -296,6 +297,38 @@ class Person(Base):
     last_seen_month: Mapped[date] = mapped_column(Date)
 
     __table_args__ = (NO_ROWID,)
+
+
+class OutboxMessage(Base):
+    """A message the bot will send to someone who agreed to be contacted (an invitation).
+
+    Sent at most once: `key` (an HMAC of kind, wave and person under the server's key, so
+    it names nobody) refuses a second copy, and a row is marked `sending` in its own
+    transaction before the call to Telegram, so after a crash it is never sent again
+    (`unknown`). The chat id is sealed, as on the person's row. Rows are deleted some days
+    after they are done (FIREVOICE_OUTBOX_KEEP_DAYS).
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
+    chat_sealed: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    # queued | sending | sent | failed | unknown
+    state: Mapped[str] = mapped_column(String(8), default="queued")
+    not_before: Mapped[float] = mapped_column(Float)  # Unix time
+    created_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('queued', 'sending', 'sent', 'failed', 'unknown')", name="state"
+        ),
+        Index("ix_outbox_state", "state", "not_before"),
+    )
 
 
 class PendingResponse(Base):

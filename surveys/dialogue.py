@@ -125,6 +125,8 @@ class Press(StrEnum):
     ERASE = "erase"
     PROFILE = "prof"
     LANGUAGE = "lang"
+    INVITE = "inv"  # an invitation's start button
+    STOP = "stop"  # an invitation's "no more messages" button
 
 
 # Which phases each kind of press belongs to; None means any phase.
@@ -144,7 +146,13 @@ ALLOWED: dict[Press, tuple[Phase, ...] | None] = {
     Press.ERASE: (Phase.ERASE,),
     Press.PROFILE: (Phase.PROFILE,),
     Press.LANGUAGE: None,
+    Press.INVITE: None,
+    Press.STOP: None,
 }
+# Buttons on messages the bot sends unasked (invitations): they belong to no screen of the
+# conversation, so they count whatever its step. Each starts afresh or stops; neither
+# records an answer.
+ANY_STEP = frozenset({Press.INVITE, Press.STOP})
 
 
 def accepts(conversation: Mapping[str, Any], kind: str, step: int) -> bool:
@@ -153,6 +161,8 @@ def accepts(conversation: Mapping[str, Any], kind: str, step: int) -> bool:
         press = Press(kind)
     except ValueError:
         return False
+    if press in ANY_STEP:
+        return True
     allowed = ALLOWED[press]
     if step != conversation.get("step"):
         return False

@@ -43,6 +43,11 @@ def contact_key(secret: bytes) -> bytes:
     return derive_key(secret, CONTACT_PURPOSE)
 
 
+def person_box(purpose: str, pseudonym: str) -> str:
+    """The context a person's sealed field is bound to: its column and its row."""
+    return f"{purpose}:{pseudonym}"
+
+
 def seal(key: bytes, plaintext: bytes, context: str) -> str:
     """Encrypt and authenticate; `context` (row and purpose) must match when opening."""
     nonce = os.urandom(NONCE_BYTES)

@@ -148,6 +148,18 @@ async def language(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Ta
     answer(tap, query)
 
 
+@router.callback_query(*pressed(Press.INVITE))
+async def invitation(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Tap) -> None:
+    await c.on_invite(chat, callback_data.value)
+    answer(tap, query)
+
+
+@router.callback_query(*pressed(Press.STOP))
+async def stop(query: CallbackQuery, chat: Chat, tap: Tap) -> None:
+    await c.stop_messages(chat)
+    answer(tap, query)
+
+
 @router.callback_query(*pressed(Press.ANSWER))
 async def answer_option(
     query: CallbackQuery, callback_data: Btn, chat: Chat, message_id: int | None, tap: Tap

@@ -68,7 +68,9 @@ async def test_blocking_the_bot_forgets_how_to_reach_someone(
 
 def opened_home_unit(service: Service, sealed: str, pseudonym: str) -> str:
     """What the bot can read with the server's key (a holder of the database alone cannot)."""
-    box = sealing.unseal(sealing.contact_key(service.secret), sealed, f"home_unit:{pseudonym}")
+    box = sealing.unseal(
+        sealing.contact_key(service.secret), sealed, sealing.person_box("home_unit", pseudonym)
+    )
     return str(json.loads(box))
 
 

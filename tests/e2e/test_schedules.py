@@ -1,4 +1,5 @@
-"""The running bot opens a scheduled wave on its day, once, and closes it on time.
+"""The running bot opens a scheduled wave on its day, once, invites people to it, and
+closes it on time.
 
 The bot runs with its clock moved (time-machine, BotProcess.clock): a schedule added today
 for every quarter, then the bot on the next quarter's opening day, the day after (a
@@ -15,10 +16,13 @@ from storage import schedules
 from surveys.cadence import UK, Every, period_of, uk_today
 from tests.e2e.conftest import BotProcess, Service
 from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.e2e.helpers import agree_to_terms, answer_everything, skip_monitoring
 
 
 async def waves(service: Service) -> list[tuple]:  # type: ignore[type-arg]
-    return await service.rows("SELECT id, label, status, opens_on, closes_on FROM waves")
+    return await service.rows(
+        "SELECT id, label, status, opens_on, closes_on FROM waves ORDER BY id"
+    )
 
 
 async def wait_for(
@@ -48,6 +52,13 @@ async def test_a_schedule_opens_its_wave_once_on_its_day_and_closes_it_after_its
         unit_codes=(),
         today=uk_today(),
     )
+    # Someone who agreed to be messaged, from answering an earlier survey of their unit.
+    await service.open("community_visit")
+    person = Person(telegram)
+    await person.say(f"/start {service.link('community_visit', 'STN01-RED')}")
+    await agree_to_terms(person, contact="Yes, message me")
+    await skip_monitoring(person)
+    await answer_everything(person)
     quarter = period_of(Every.QUARTER, uk_today()).following()
     label = f"Pulse Q{(quarter.start.month - 1) // 3 + 1} {quarter.start.year}"
     await bot.stop()
@@ -55,27 +66,29 @@ async def test_a_schedule_opens_its_wave_once_on_its_day_and_closes_it_after_its
     # Its opening day, 08:00 in the UK.
     bot.clock = datetime.combine(quarter.start, time(8, 0), tzinfo=UK)
     await bot.start()
-    [wave] = await wait_for(service, lambda found: len(found) == 1)
+    [_, wave] = await wait_for(service, lambda found: len(found) == 2)
     wave_id, wave_label, status, opens_on, closes_on = wave
     assert (wave_label, status) == (label, "open")
     assert str(opens_on) == quarter.start.isoformat()
     assert str(closes_on) == quarter.start.replace(day=14).isoformat()
-    # People can answer it at once.
-    person = Person(telegram)
-    await person.say("/start")
-    await person.expect("Do you agree to take part")
+    # Those who agreed to be messaged are invited, and can answer at once.
+    invitation = await person.expect("A new survey is open: ")
+    mark = person.mark()
+    await person.press("Start the survey", invitation)
+    await person.expect("Question 1 of", since=mark)
 
     # A restart the next day opens nothing more.
     await bot.stop()
     bot.clock = datetime.combine(quarter.start.replace(day=2), time(8, 0), tzinfo=UK)
     await bot.start()
     await asyncio.sleep(2)
-    assert [w[0] for w in await waves(service)] == [wave_id]
+    assert [w[0] for w in await waves(service)][1:] == [wave_id]
+    assert sum("A new survey is open" in m.text for m in person.chat) == 1
 
     # The day after its last day, just after midnight UK time, it closes.
     await bot.stop()
     bot.clock = datetime.combine(quarter.start.replace(day=15), time(0, 5), tzinfo=UK)
     await bot.start()
-    [closed] = await wait_for(service, lambda found: found and found[0][2] == "closed")
+    [_, closed] = await wait_for(service, lambda found: found[-1][2] == "closed")
     assert closed[0] == wave_id
     assert "schedule 1 opened wave" in bot.output()

@@ -438,3 +438,21 @@ def test_schedules_are_added_listed_and_removed_with_clear_messages(cli: Cli) ->
     again = cli("schedule", "remove", "1")
     assert again.returncode == 1 and "schedule 1 was removed on" in again.stderr
     assert cli("schedule", "list").stdout.count("removed on") == 1
+
+
+def test_invitations_are_counted_by_unit_before_anything_is_sent(cli: Cli) -> None:
+    assert cli("org", "import", cli.write("org.csv", ORG_CSV)).returncode == 0
+    opened = cli("wave", "open", "--survey", "staff_pulse", "--unit", "STN01")
+    assert opened.returncode == 0, opened.stderr
+    assert "0 invitation(s) queued for people who agreed to be messaged" in opened.stdout
+    dry = cli("wave", "invite", "1", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "0 person(s) to invite in wave 1's audience" in dry.stdout
+    assert "dry run: nothing queued" in dry.stdout
+    real = cli("wave", "invite", "1", "--no-wait")
+    assert real.returncode == 0 and "0 queued now, 0 queued or sent before" in real.stdout
+    missing = cli("wave", "invite", "9")
+    assert missing.returncode == 1 and "there is no wave 9" in missing.stderr
+    assert cli("wave", "close", "1").returncode == 0
+    closed = cli("wave", "invite", "1")
+    assert closed.returncode == 1 and "wave 1 is closed: nobody can be invited" in closed.stderr

@@ -155,3 +155,11 @@ def test_profile_questions_come_after_consent_for_a_newcomer_and_at_once_otherwi
     assert after_questions(Phase.PROFILE_MONITORING, REGULAR) is None
     assert after_questions(Phase.MONITORING, REGULAR) == Phase.SURVEY
     assert after_questions(Phase.SURVEY, REGULAR) is None
+
+
+def test_an_invitations_buttons_count_at_any_step_and_in_any_phase() -> None:
+    # An invitation belongs to no screen of the conversation: its buttons start or stop.
+    for conversation in ({}, at(Phase.SURVEY, 40), at(Phase.CONSENT, 7)):
+        assert accepts(conversation, "inv", 0)
+        assert accepts(conversation, "stop", 0)
+    assert not accepts(at(Phase.SURVEY, 40), "ans", 0)

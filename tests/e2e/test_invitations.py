@@ -1,0 +1,99 @@
+"""Invitations through the outbox: a wave opens, people who agreed to be messaged are
+invited once, start from the invitation, and can stop further messages from it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from storage import outbox, services
+from surveys.sealing import contact_key
+from tests.e2e.conftest import BotProcess, Service
+from tests.e2e.fake_telegram import FakeTelegram, Person
+from tests.e2e.helpers import agree_to_terms, answer_everything, skip_monitoring
+
+INVITED = "A new survey is open: "
+
+
+async def test_a_new_wave_invites_people_who_agreed_once_and_they_start_from_it(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    willing, unwilling = Person(telegram, name="Ana"), Person(telegram, name="Ben")
+    for someone, contact in ((willing, "Yes, message me"), (unwilling, "No, thank you")):
+        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
+        await agree_to_terms(someone, contact=contact)
+        await skip_monitoring(someone)
+        await answer_everything(someone)
+
+    wave = await services.open_wave(
+        service.sessions,
+        service.catalog.get("staff_pulse"),
+        today=date.today(),
+        closes_on=date(2099, 12, 31),
+    )
+    key = contact_key(service.secret)
+    mark, other = willing.mark(), unwilling.mark()
+    queued = await outbox.queue_invitations(service.sessions, key, wave.id, today=date.today())
+    assert queued.queued == 1
+    invitation = await willing.expect(INVITED, since=mark)
+    assert "It is open until 31/12/2099" in invitation.text
+    # Queued again (a second 'wave invite', a second worker): nobody hears twice.
+    again = await outbox.queue_invitations(service.sessions, key, wave.id, today=date.today())
+    assert (again.queued, again.already) == (0, 1)
+    await asyncio.sleep(2.5)
+    assert sum(INVITED in m.text for m in willing.chat) == 1
+    assert not any(INVITED in m.text for m in unwilling.chat[other:])
+
+    # The start button opens the new wave for their unit, straight at its questions.
+    await willing.press("Start the survey", invitation)
+    await willing.expect("Question 1 of", since=mark)
+    await answer_everything(willing)
+    assert len(await service.rows(f"SELECT id FROM responses WHERE wave_id = {wave.id}")) == 1
+
+    # And the other button stops further messages.
+    await willing.press("No more messages", invitation)
+    await willing.expect("we will not message you about surveys again", since=mark)
+    assert await service.rows("SELECT count(*) FROM people WHERE contact_ok") == [(0,)]
+
+
+async def test_telegram_asking_one_chat_to_wait_delays_only_that_chat(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    people = [Person(telegram, name=name) for name in ("Cai", "Dee")]
+    for someone in people:
+        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
+        await agree_to_terms(someone, contact="Yes, message me")
+        await skip_monitoring(someone)
+        await answer_everything(someone)
+    wave = await services.open_wave(
+        service.sessions, service.catalog.get("staff_pulse"), today=date.today()
+    )
+    marks = [someone.mark() for someone in people]
+    # The first invitation sent is refused: that chat must wait 3 s.
+    telegram.next_errors["sendMessage"] = [
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": "Too Many Requests: retry after 3",
+            "parameters": {"retry_after": 3},
+        }
+    ]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await outbox.queue_invitations(
+        service.sessions, contact_key(service.secret), wave.id, today=date.today()
+    )
+    arrived = {}
+
+    async def invited(index: int) -> None:
+        await people[index].expect(INVITED, since=marks[index], timeout=20)
+        arrived[index] = loop.time() - started
+
+    await asyncio.gather(invited(0), invited(1))
+    first, second = sorted(arrived.values())
+    assert first < 2.5  # the other chat did not wait
+    assert second >= 3  # the refused one came after its wait, not before
+    for index, someone in enumerate(people):
+        assert sum(INVITED in m.text for m in someone.chat[marks[index] :]) == 1

@@ -1,0 +1,127 @@
+"""The outbox (storage/outbox.py) on SQLite and PostgreSQL: who is invited, once only, and
+what happens to a message that was being sent when the bot stopped."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage import outbox, services
+from storage.models import OutboxMessage, Person
+from storage.uow import UnitOfWork
+from surveys import sealing
+from surveys.loader import SurveyCatalog
+from tests.conftest import ORG_CSV, SECRET
+
+Sessions = async_sessionmaker[AsyncSession]
+KEY = sealing.contact_key(SECRET)
+TODAY = date(2026, 11, 27)
+
+
+async def person(
+    sessions: Sessions,
+    name: str,
+    chat_id: int,
+    home: str | None,
+    *,
+    contact: bool = True,
+    active: bool = True,
+) -> None:
+    def sealed(purpose: str, value: object) -> str:
+        box = sealing.person_box(purpose, name)
+        return sealing.seal(KEY, json.dumps(value).encode(), box)
+
+    async with UnitOfWork(sessions) as uow:
+        uow.people.add(
+            Person(
+                pseudonym=name,
+                consented=True,
+                contact_ok=contact,
+                contact_active=active,
+                contact_sealed=sealed("contact", chat_id) if contact else None,
+                home_unit_sealed=sealed("home_unit", home) if home else None,
+                monitoring="declined",
+                last_seen_month=TODAY.replace(day=1),
+            )
+        )
+        await uow.commit()
+
+
+async def messages(sessions: Sessions) -> list[tuple[str, str]]:
+    async with sessions() as session:
+        rows = await session.execute(select(OutboxMessage.kind, OutboxMessage.state))
+        return [tuple(r) for r in rows.all()]  # type: ignore[misc]
+
+
+async def test_invitations_go_to_contactable_people_of_the_audience_once(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    wave = await services.open_wave(
+        sessions, catalog.get("staff_pulse"), today=TODAY, unit_codes=["N-AREA"]
+    )
+    await person(sessions, "red", 101, "STN01-RED")
+    await person(sessions, "ashford", 102, "STN01")
+    await person(sessions, "south", 103, "STN02")  # outside the audience
+    await person(sessions, "nohome", 104, None)
+    await person(sessions, "quiet", 105, "STN01", contact=False)
+    await person(sessions, "blocked", 106, "STN01", active=False)
+    await person(sessions, "answered", 107, "STN01")
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.participations.add_once(wave.id, "answered")
+        await uow.commit()
+
+    dry = await outbox.queue_invitations(sessions, KEY, wave.id, today=TODAY, dry_run=True)
+    assert dry.by_unit == {"STN01-RED": 1, "STN01": 1}
+    assert (dry.queued, dry.answered, dry.no_home_unit) == (0, 1, 1)
+    assert await messages(sessions) == []
+
+    first = await outbox.queue_invitations(sessions, KEY, wave.id, today=TODAY)
+    assert (first.queued, first.already) == (2, 0)
+    again = await outbox.queue_invitations(sessions, KEY, wave.id, today=TODAY)
+    assert (again.queued, again.already) == (0, 2)
+    assert await messages(sessions) == [("invite", "queued"), ("invite", "queued")]
+    # The key names nobody: no pseudonym and no chat id in the row.
+    async with sessions() as session:
+        for row in (await session.scalars(select(OutboxMessage))).all():
+            assert "red" not in row.key and "101" not in row.chat_sealed
+
+
+async def test_a_message_taken_is_sent_once_even_across_a_crash(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    wave = await services.open_wave(sessions, catalog.get("staff_pulse"), today=TODAY)
+    for n in range(3):
+        await person(sessions, f"p{n}", 200 + n, "STN02")
+    await outbox.queue_invitations(sessions, KEY, wave.id, today=TODAY)
+    now = time.time()
+    first = await outbox.take_next(sessions, KEY, now)
+    second = await outbox.take_next(sessions, KEY, now)
+    assert first is not None and second is not None and first.id != second.id
+    assert {first.chat_id, second.chat_id} <= {200, 201, 202}
+    await outbox.finish(sessions, first.id, "sent", today=TODAY)
+    # Telegram asked the second's chat to wait: the others are not held up.
+    await outbox.later(sessions, second.id, now + 60)
+    third = await outbox.take_next(sessions, KEY, now)
+    assert third is not None and third.id not in (first.id, second.id)
+    assert await outbox.take_next(sessions, KEY, now) is None
+    # The bot stops while sending the third: at the next start it is never sent again.
+    assert await outbox.abandon_unfinished(sessions, today=TODAY) == 1
+    waited = await outbox.take_next(sessions, KEY, now + 61)
+    assert waited is not None and waited.id == second.id
+    assert await outbox.take_next(sessions, KEY, now + 61) is None
+    assert sorted(await messages(sessions)) == [
+        ("invite", "sending"),
+        ("invite", "sent"),
+        ("invite", "unknown"),
+    ]
+    # Done messages go after the configured days, and with them who was invited.
+    await outbox.finish(sessions, waited.id, "sent", today=TODAY)
+    assert await outbox.forget_done(sessions, today=date(2026, 12, 27), keep_days=30) == 0
+    assert await outbox.forget_done(sessions, today=date(2026, 12, 28), keep_days=30) == 3
+    assert await messages(sessions) == []
