@@ -2,15 +2,17 @@
 
     .venv/bin/python benchmarks/outbox.py [--invitations 10000] [--seconds 60]
 
-A fake Bot API (benchmarks/bot.py's, with Telegram's limits added: at most 30 messages a
-second overall and one a second per chat, else 429 with retry_after) receives what
+A fake Bot API (benchmarks/bot.py's, with Telegram's limits added: at most 30 messages in
+any second overall, and one a second per chat after a burst of up to 3, else 429 with
+retry_after: Telegram tolerates short bursts in one chat) receives what
 `firevoice run` sends. The database holds --invitations people who agreed to be messaged,
 all invited to an open wave. Two runs, each --seconds long:
 
 1. nobody else is using the bot: invitations sent per second, and 429s after the first
    second (target: at least 25 a second, no 429 after the first second);
-2. 50 people answer a survey meanwhile, each tapping every 2-5 s: their p50/p95 time from
-   a tap to the next question (target: p95 under 1 s), and invitations per second.
+2. 50 people answer a survey meanwhile, each tapping every 2-5 s (they arrive over 5 s
+   and are measured from 5 s later): their p50/p95 time from a tap to the next question
+   (target: p95 under 1 s), and invitations per second.
 
 Not run in CI: it takes minutes. The README quotes the last figures.
 """
@@ -46,6 +48,7 @@ from surveys.sealing import contact_key, person_box, seal  # noqa: E402
 
 INVITEES = 30_000_000
 PER_SECOND = 30
+CHAT_BURST = 3
 
 
 @dataclass
@@ -53,8 +56,10 @@ class LimitedBotApi(FakeBotApi):
     """The benchmark's fake Bot API, refusing messages beyond Telegram's limits."""
 
     sent: deque[float] = field(default_factory=deque)
-    last_to: dict[int, float] = field(default_factory=dict)
+    # Per chat, a bucket of CHAT_BURST messages refilled at one a second: (level, when).
+    buckets: dict[int, tuple[float, float]] = field(default_factory=dict)
     refused: list[float] = field(default_factory=list)
+    refused_chat: int = 0  # of which for sending twice to one chat within a second
     invited: list[float] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -65,8 +70,12 @@ class LimitedBotApi(FakeBotApi):
             now = time.monotonic()
             while self.sent and now - self.sent[0] > 1:
                 self.sent.popleft()
-            if len(self.sent) >= PER_SECOND or now - self.last_to.get(chat_id, -9) < 1:
+            level, then = self.buckets.get(chat_id, (CHAT_BURST, now))
+            level = min(CHAT_BURST, level + (now - then))
+            too_soon = level < 1
+            if len(self.sent) >= PER_SECOND or too_soon:
                 self.refused.append(now)
+                self.refused_chat += too_soon
                 return web.json_response(
                     {
                         "ok": False,
@@ -77,7 +86,7 @@ class LimitedBotApi(FakeBotApi):
                     status=429,
                 )
             self.sent.append(now)
-            self.last_to[chat_id] = now
+            self.buckets[chat_id] = (level - 1, now)
             if chat_id >= INVITEES:
                 self.invited.append(now)
         return await super().handle(request)
@@ -140,8 +149,14 @@ async def run_once(args: argparse.Namespace, people: int) -> LimitedBotApi:
             stderr=asyncio.subprocess.DEVNULL,
         )
         try:
+            # People arrive over 5 s (50 starting in the same second would pass Telegram's
+            # limit by themselves), and are measured once all have started.
             for _ in range(people):
                 api.start_someone()
+                await asyncio.sleep(5 / people)
+            await asyncio.sleep(5)
+            api.latencies, api.refused, api.refused_chat = [], [], 0
+            api.invited = [t for t in api.invited if time.monotonic() - t <= 1]
             await asyncio.sleep(args.seconds)
             return api
         finally:
@@ -160,7 +175,8 @@ def report(label: str, api: LimitedBotApi, seconds: float) -> None:
     late_refusals = sum(1 for t in api.refused if t - first >= 1)
     line = (
         f"{label}: {len(api.invited)} invitations, {len(window) / span:5.1f} a second after the "
-        f"first second; 429s: {len(api.refused)} in all, {late_refusals} after the first second"
+        f"first second; 429s: {len(api.refused)} in all ({api.refused_chat} for one chat), "
+        f"{late_refusals} after the first second"
     )
     if api.latencies:
         cuts = statistics.quantiles(api.latencies, n=100)

@@ -2,8 +2,11 @@
 
 One sender runs in the bot (worker 0 when there are several). It takes one message at a
 time from the database, so a stop or a crash leaves the rest queued, and sends at most
-FIREVOICE_OUTBOX_PER_SECOND messages a second (Telegram's limit for bulk messages is about
-30 a second; the rest of the budget is left for replies to people answering surveys).
+FIREVOICE_OUTBOX_PER_SECOND messages a second. Telegram accepts about 30 messages a second
+from a bot in all, replies to people answering surveys included, so the process counts
+every message it sends (Traffic) and an invitation waits while the last second's messages
+leave no room: invitations slow down while people are active, and replies never wait for
+invitations.
 Each person gets one message per wave, so Telegram's one-message-a-second-per-chat limit is
 met by construction; when Telegram still asks one chat to wait (429 retry_after), that
 message is put back for later and the others go on.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from datetime import date
 
 from aiogram import Bot
@@ -42,14 +46,50 @@ from surveys.text import localise
 log = logging.getLogger("firevoice.outbox")
 
 IDLE_SECONDS = 1.0
+# Telegram's limit of about 30 messages a second for a bot, with a margin, shared by
+# replies and invitations (Traffic); an invitation waits in steps of YIELD_SECONDS.
+BUDGET_PER_SECOND = 27
+YIELD_SECONDS = 0.02
+
+
+class Traffic:
+    """The messages this process sent in the last second: replies, and invitations.
+
+    Replies come in bursts (a batch of taps is answered at once) and never wait, so an
+    invitation leaves room for as many replies again as went in the last second: while
+    people are answering, invitations slow right down; when nobody is, they use it all.
+    """
+
+    def __init__(self) -> None:
+        self._replies: deque[float] = deque()
+        self._invitations: deque[float] = deque()
+
+    def note(self, reply: bool = True) -> None:
+        (self._replies if reply else self._invitations).append(time.monotonic())
+
+    def _used(self) -> int:
+        now = time.monotonic()
+        for sent in (self._replies, self._invitations):
+            while sent and now - sent[0] > 1:
+                sent.popleft()
+        return 2 * len(self._replies) + len(self._invitations)
+
+    async def room(self, budget: int) -> None:
+        """Wait until an invitation fits in the last second's budget."""
+        for _ in range(10_000):  # bounded, though room comes back within a second
+            if self._used() < budget:
+                return
+            await asyncio.sleep(YIELD_SECONDS)
 
 
 class Sender:
-    def __init__(self, app: App, bot: Bot):
+    def __init__(self, app: App, bot: Bot, traffic: Traffic):
         self.app = app
         self.bot = bot
         self.key = contact_key(app.secret)
-        self.limiter = AsyncLimiter(app.settings.outbox_per_second, 1)
+        # Invitations' own rate, with bursts of at most 2.
+        self.limiter = AsyncLimiter(2, 2 / app.settings.outbox_per_second)
+        self.traffic = traffic
 
     async def run(self) -> None:
         abandoned = await outbox.abandon_unfinished(self.app.sessions, today=date.today())
@@ -69,6 +109,8 @@ class Sender:
                 await asyncio.sleep(IDLE_SECONDS)
                 continue
             async with self.limiter:
+                await self.traffic.room(BUDGET_PER_SECOND)
+                self.traffic.note(reply=False)
                 await self.send(message)
 
     async def send(self, message: outbox.Outgoing) -> None:

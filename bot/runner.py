@@ -30,7 +30,7 @@ from aiogram.exceptions import (
 )
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.methods import TelegramMethod
+from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import BotCommand, ErrorEvent
 
@@ -38,7 +38,7 @@ from bot.app import App
 from bot.handlers import build_router
 from bot.handlers.context import redelivered
 from bot.i18n import SUPPORTED, t
-from bot.outbox import Sender
+from bot.outbox import Sender, Traffic
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
 from storage import outbox, schedules, services
@@ -75,11 +75,18 @@ def keep_response_type(method: TelegramMethod[Any]) -> None:
 
 
 class TelegramErrors(BaseRequestMiddleware):
-    """429: wait as told and retry; network errors: retry with back-off; 403: stop contacting."""
+    """429: wait as told and retry; network errors: retry with back-off; 403: stop contacting.
+    Messages sent are counted in `traffic`, so invitations can leave room for them."""
 
-    def __init__(self, app: App, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+    def __init__(
+        self,
+        app: App,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        traffic: Traffic | None = None,
+    ):
         self.app = app
         self.sleep = sleep
+        self.traffic = traffic
 
     async def __call__(
         self,
@@ -89,6 +96,8 @@ class TelegramErrors(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         keep_response_type(method)
         for attempt in range(MAX_RETRIES + 1):
+            if self.traffic is not None and isinstance(method, SendMessage):
+                self.traffic.note()
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
@@ -139,16 +148,17 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def make_bot(app: App, *, retrying: bool = True) -> Bot:
+def make_bot(app: App, *, retrying: bool = True, traffic: Traffic | None = None) -> Bot:
     """The bot's Bot API client. Replies wait out Telegram's 429s and network errors
-    (TelegramErrors); the outbox's own client does not (retrying=False), since it must put
-    one chat's message aside rather than wait (bot/outbox.py)."""
+    (TelegramErrors) and are counted in `traffic`; the outbox's own client does neither
+    (retrying=False): it must put one chat's message aside rather than wait, and counts
+    its messages itself (bot/outbox.py)."""
     if app.settings.bot_token is None:
         raise RuntimeError("no bot token")
     session = AiohttpSession(api=TelegramAPIServer.from_base(app.settings.telegram_api_url))
     bot = Bot(token=app.settings.bot_token.get_secret_value(), session=session)
     if retrying:
-        bot.session.middleware(TelegramErrors(app))
+        bot.session.middleware(TelegramErrors(app, traffic=traffic))
     return bot
 
 
@@ -245,7 +255,8 @@ class WebhookOptions:
 
 async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     configure_logging(app.settings.log_level)
-    bot = make_bot(app)
+    traffic = Traffic()
+    bot = make_bot(app, traffic=traffic)
     backends = make_backends(app)
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
@@ -254,7 +265,7 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     housekeeping_task = asyncio.create_task(housekeeping(app)) if leader else None
     # The outbox is sent by one process: its messages go out one at a time, at a pace.
     sender_bot = make_bot(app, retrying=False) if leader else None
-    sender = asyncio.create_task(Sender(app, sender_bot).run()) if sender_bot else None
+    sender = asyncio.create_task(Sender(app, sender_bot, traffic).run()) if sender_bot else None
     try:
         if leader:
             await set_commands(bot)

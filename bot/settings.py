@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     housekeeping_minutes: int = Field(default=5, ge=1, le=60)
     # Invitations sent per second at most (Telegram allows about 30 for bulk messages; the
     # rest is left for replies), and days a sent message's record is kept.
-    outbox_per_second: float = Field(default=25, gt=0, le=30)
+    outbox_per_second: float = Field(default=26, gt=0, le=27)
     outbox_keep_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
