@@ -364,6 +364,16 @@ TEXTS: dict[str, dict[str, str]] = {
             "atebion yn ddienw."
         ),
     },
+    "reminder": {
+        "en": (
+            "A reminder: {title} is open until {closes}. It takes a few minutes and your "
+            "answers are anonymous."
+        ),
+        "cy": (
+            "Nodyn atgoffa: mae {title} ar agor tan {closes}. Mae'n cymryd ychydig funudau ac "
+            "mae eich atebion yn ddienw."
+        ),
+    },
     "invitation_start": {"en": "Start the survey", "cy": "Dechrau'r arolwg"},
     "invitation_stop": {"en": "No more messages", "cy": "Dim rhagor o negeseuon"},
     "stopped": {

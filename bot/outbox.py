@@ -1,4 +1,5 @@
-"""Sending the outbox (storage/outbox.py): invitations, at a pace Telegram accepts.
+"""Sending the outbox (storage/outbox.py): invitations and reminders, at a pace Telegram
+accepts.
 
 One sender runs in the bot (worker 0 when there are several). It takes one message at a
 time from the database, so a stop or a crash leaves the rest queued, and sends at most
@@ -155,11 +156,14 @@ class Sender:
                 return None
         language = pick_language(message.language, None)
         title = localise(wave_survey(wave).title, language)
-        text = (
-            t("invitation", language, title=title, closes=wave.closes_on.strftime("%d/%m/%Y"))
-            if wave.closes_on
-            else t("invitation_open_ended", language, title=title)
-        )
+        if message.kind.startswith(outbox.REMINDER) and wave.closes_on:
+            closes = wave.closes_on.strftime("%d/%m/%Y")
+            text = t("reminder", language, title=title, closes=closes)
+        elif wave.closes_on:
+            closes = wave.closes_on.strftime("%d/%m/%Y")
+            text = t("invitation", language, title=title, closes=closes)
+        else:
+            text = t("invitation_open_ended", language, title=title)
         keyboard = rows(
             [button(t("invitation_start", language), 0, Press.INVITE, str(wave.id))],
             [button(t("invitation_stop", language), 0, Press.STOP)],

@@ -42,7 +42,7 @@ from bot.outbox import Sender, Traffic
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
 from storage import outbox, schedules, services
-from surveys.cadence import uk_today
+from surveys.cadence import parse_reminders, reminder_days, uk_today
 from surveys.pseudonym import derive_key, pseudonym
 from surveys.sealing import contact_key
 
@@ -348,6 +348,30 @@ async def open_and_close(app: App, today: date, reported: set[tuple[int, str]]) 
             )
     for wave in await services.close_due_waves(app.sessions, app.batching, today=today):
         log.info("closed wave %s of %s: its closing date has passed", wave.id, wave.survey_key)
+    await remind(app, today)
+
+
+async def remind(app: App, today: date) -> None:
+    """Queue the latest reminder due for each open wave with a closing date (one at most
+    after downtime, not each one missed), once."""
+    rule = parse_reminders(app.settings.reminders)
+    for wave in await services.open_waves_with_dates(app.sessions, today=today):
+        if wave.closes_on is None:
+            continue
+        due = [
+            n
+            for n, day in enumerate(reminder_days(wave.opens_on, wave.closes_on, rule), 1)
+            if day <= today
+        ]
+        if not due or await outbox.reminders_queued(app.sessions, wave.id, due[-1]):
+            continue
+        queued = await outbox.queue_reminders(
+            app.sessions, contact_key(app.secret), wave.id, due[-1], today=today
+        )
+        if queued.queued:
+            log.info(
+                "wave %s: reminder %s queued for %s person(s)", wave.id, due[-1], queued.queued
+            )
 
 
 async def daily(app: App, today: date) -> None:

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import sqlite_path
+from surveys.cadence import DEFAULT_REMINDERS, CadenceError, parse_reminders
 
 ENV_PREFIX = "FIREVOICE_"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./firevoice.db"
@@ -60,6 +61,18 @@ class Settings(BaseSettings):
     # rest is left for replies), and days a sent message's record is kept.
     outbox_per_second: float = Field(default=26, gt=0, le=27)
     outbox_keep_days: int = Field(default=30, ge=1, le=365)
+    # When people invited to a wave who have not answered are reminded: "halfway" through
+    # the wave and/or numbers of days before it closes; empty for no reminders.
+    reminders: str = DEFAULT_REMINDERS
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        try:
+            parse_reminders(value)
+        except CadenceError as error:
+            raise ValueError(str(error)) from None
+        return value
 
     @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
     @classmethod

@@ -1,8 +1,10 @@
 """The outbox: messages to people who agreed to be contacted, each sent at most once.
 
 Invitations are queued here when a wave opens (`queue_invitations`), one row per person
-in the wave's audience whose home unit is in it, and sent by the running bot
-(bot/outbox.py) at a pace Telegram accepts. The rules:
+in the wave's audience whose home unit is in it, and reminders on the days the bot's
+housekeeping picks (`queue_reminders`: only to people whose invitation went out and who
+have not answered); the running bot (bot/outbox.py) sends them at a pace Telegram
+accepts. The rules:
 
 * one row per (kind, wave, person): its key is an HMAC under the server's key, so a
   second `wave invite` or a second worker queues nothing twice, and the key names nobody;
@@ -32,6 +34,7 @@ from storage.uow import UnitOfWork
 from surveys import sealing
 
 INVITE = "invite"
+REMINDER = "reminder"
 
 
 def message_key(server_key: bytes, kind: str, wave_id: int, pseudonym: str) -> str:
@@ -58,6 +61,38 @@ async def queue_invitations(
 ) -> Invitations:
     """Queue an invitation to a wave for everyone who agreed to be contacted and whose home
     unit is in its audience, unless they answered already. With dry_run, count only."""
+    return await _queue(sessions, server_key, wave_id, INVITE, today=today, dry_run=dry_run)
+
+
+def reminder_kind(number: int) -> str:
+    return f"{REMINDER}{number}"
+
+
+async def queue_reminders(
+    sessions: Sessions, server_key: bytes, wave_id: int, number: int, *, today: date
+) -> Invitations:
+    """Queue reminder `number` of a wave for everyone invited to it (their invitation was
+    sent) who has not answered. Each person gets each reminder once at most."""
+    return await _queue(sessions, server_key, wave_id, reminder_kind(number), today=today)
+
+
+async def reminders_queued(sessions: Sessions, wave_id: int, number: int) -> bool:
+    async with UnitOfWork(sessions) as uow:
+        query = select(func.count()).where(
+            OutboxMessage.wave_id == wave_id, OutboxMessage.kind == reminder_kind(number)
+        )
+        return bool(await uow.session.scalar(query))
+
+
+async def _queue(
+    sessions: Sessions,
+    server_key: bytes,
+    wave_id: int,
+    kind: str,
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> Invitations:
     async with UnitOfWork(sessions) as uow:
         wave = await uow.waves.get(wave_id)
         if wave is None:
@@ -90,9 +125,26 @@ async def queue_invitations(
                 )
             )
         ).all()
+        invited: set[str] = set()
+        if kind != INVITE:  # reminders: only those whose invitation went out
+            invited = set(
+                (
+                    await uow.session.scalars(
+                        select(OutboxMessage.key).where(
+                            OutboxMessage.wave_id == wave_id,
+                            OutboxMessage.kind == INVITE,
+                            OutboxMessage.state == "sent",
+                        )
+                    )
+                ).all()
+            )
         queued = already = answered_count = no_home = 0
         by_unit: Counter[str] = Counter()
         for person in people:
+            if kind != INVITE and (
+                message_key(server_key, INVITE, wave_id, person.pseudonym) not in invited
+            ):
+                continue
             box = sealing.person_box("home_unit", person.pseudonym)
             home = _open(server_key, person.home_unit_sealed, box)
             if home is None:
@@ -110,13 +162,13 @@ async def queue_invitations(
             chat_id = _open(server_key, person.contact_sealed, box)
             if chat_id is None:
                 continue
-            key = message_key(server_key, INVITE, wave_id, person.pseudonym)
+            key = message_key(server_key, kind, wave_id, person.pseudonym)
             sealed = sealing.seal(server_key, json.dumps(chat_id).encode(), _box(key))
             added = await uow.session.execute(
                 INSERT_MESSAGE,
                 {
                     "key": key,
-                    "kind": INVITE,
+                    "kind": kind,
                     "wave_id": wave_id,
                     "chat_sealed": sealed,
                     "language": person.language,

@@ -751,6 +751,12 @@ async def open_waves(uow: Work, *, today: date) -> list[Wave]:
     return [w for w in await uow.waves.all() if w.status == "open" and not past_closing(w, today)]
 
 
+async def open_waves_with_dates(sessions: Sessions, *, today: date) -> list[Wave]:
+    """Waves taking answers today that have a closing date (those can have reminders)."""
+    async with UnitOfWork(sessions) as uow:
+        return [w for w in await open_waves(uow, today=today) if w.closes_on is not None]
+
+
 async def get_wave(sessions: Sessions, wave_id: int) -> Wave | None:
     async with UnitOfWork(sessions) as uow:
         return await uow.waves.get(wave_id)

@@ -166,3 +166,40 @@ def next_opening(
         return cadence.opens(period), period
     following = period.following()
     return cadence.opens(following), following
+
+
+HALFWAY = "halfway"
+DEFAULT_REMINDERS = "halfway,2"
+
+
+def parse_reminders(rule: str) -> tuple[str | int, ...]:
+    """'halfway,2' -> ('halfway', 2): halfway through a wave, and 2 days before it closes.
+    An empty rule means no reminders."""
+    parts: list[str | int] = []
+    for part in (p.strip() for p in rule.split(",")):
+        if not part:
+            continue
+        if part == HALFWAY:
+            parts.append(HALFWAY)
+        elif part.isdigit():
+            parts.append(int(part))
+        else:
+            raise CadenceError(
+                f"{part!r}: each reminder is 'halfway' or a number of days before the wave "
+                "closes, separated by commas (for example 'halfway,2')"
+            )
+    return tuple(parts)
+
+
+def reminder_days(opens_on: date, closes_on: date, rule: tuple[str | int, ...]) -> list[date]:
+    """The days a wave's reminders go out, in order: after its opening day, no later than
+    its last day, one per day at most."""
+    days = set()
+    for part in rule:
+        if part == HALFWAY:
+            day = opens_on + (closes_on - opens_on) / 2
+        else:
+            day = closes_on - timedelta(days=int(part))
+        if opens_on < day <= closes_on:
+            days.add(day)
+    return sorted(days)

@@ -1,12 +1,14 @@
 """Invitations through the outbox: a wave opens, people who agreed to be messaged are
-invited once, start from the invitation, and can stop further messages from it."""
+invited once, start from the invitation, can stop further messages from it, and are
+reminded if they have not answered."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from storage import outbox, services
+from surveys.cadence import UK
 from surveys.sealing import contact_key
 from tests.e2e.conftest import BotProcess, Service
 from tests.e2e.fake_telegram import FakeTelegram, Person
@@ -97,3 +99,46 @@ async def test_telegram_asking_one_chat_to_wait_delays_only_that_chat(
     assert second >= 3  # the refused one came after its wait, not before
     for index, someone in enumerate(people):
         assert sum(INVITED in m.text for m in someone.chat[marks[index] :]) == 1
+
+
+async def test_people_invited_who_have_not_answered_are_reminded_halfway(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    waiting, done = Person(telegram, name="Eve"), Person(telegram, name="Fin")
+    for someone in (waiting, done):
+        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
+        await agree_to_terms(someone, contact="Yes, message me")
+        await skip_monitoring(someone)
+        await answer_everything(someone)
+    today = date.today()
+    wave = await services.open_wave(
+        service.sessions,
+        service.catalog.get("staff_pulse"),
+        today=today,
+        closes_on=today + timedelta(days=13),
+    )
+    await outbox.queue_invitations(
+        service.sessions, contact_key(service.secret), wave.id, today=today
+    )
+    for someone in (waiting, done):
+        invitation = await someone.expect(INVITED)
+    # Fin answers from the invitation; Eve does not.
+    mark = done.mark()
+    await done.press("Start the survey", invitation)
+    await done.expect("Question 1 of", since=mark)
+    await answer_everything(done)
+    marks = (waiting.mark(), done.mark())
+
+    # Halfway through the wave (the bot's clock moved on), Eve alone is reminded, once.
+    await bot.stop()
+    bot.clock = datetime.combine(today + timedelta(days=7), time(9, 0), tzinfo=UK)
+    await bot.start()
+    reminder = await waiting.expect("A reminder: ", since=marks[0], timeout=30)
+    assert "Start the survey" in str(reminder.buttons)
+    await bot.stop()
+    bot.clock = datetime.combine(today + timedelta(days=8), time(9, 0), tzinfo=UK)
+    await bot.start()
+    await asyncio.sleep(3)
+    assert sum("A reminder: " in m.text for m in waiting.chat[marks[0] :]) == 1
+    assert not any("A reminder: " in m.text for m in done.chat[marks[1] :])

@@ -125,3 +125,36 @@ async def test_a_message_taken_is_sent_once_even_across_a_crash(
     assert await outbox.forget_done(sessions, today=date(2026, 12, 27), keep_days=30) == 0
     assert await outbox.forget_done(sessions, today=date(2026, 12, 28), keep_days=30) == 3
     assert await messages(sessions) == []
+
+
+async def test_reminders_go_only_to_those_whose_invitation_went_and_who_have_not_answered(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    wave = await services.open_wave(
+        sessions, catalog.get("staff_pulse"), today=TODAY, closes_on=date(2026, 12, 10)
+    )
+    for name, chat in (("sent", 301), ("answered", 302), ("unsent", 303)):
+        await person(sessions, name, chat, "STN02")
+    await outbox.queue_invitations(sessions, KEY, wave.id, today=TODAY)
+    taken = []
+    while (message := await outbox.take_next(sessions, KEY, time.time())) is not None:
+        taken.append(message)
+    for message in taken:
+        # The invitation to chat 303 was refused by Telegram: it never reached them.
+        state = "failed" if message.chat_id == 303 else "sent"
+        await outbox.finish(sessions, message.id, state, today=TODAY)
+    async with UnitOfWork(sessions) as uow:
+        assert await uow.participations.add_once(wave.id, "answered")
+        await uow.commit()
+
+    assert not await outbox.reminders_queued(sessions, wave.id, 1)
+    first = await outbox.queue_reminders(sessions, KEY, wave.id, 1, today=TODAY)
+    assert (first.queued, first.answered) == (1, 1)
+    again = await outbox.queue_reminders(sessions, KEY, wave.id, 1, today=TODAY)
+    assert (again.queued, again.already) == (0, 1)
+    assert await outbox.reminders_queued(sessions, wave.id, 1)
+    reminder = await outbox.take_next(sessions, KEY, time.time())
+    assert reminder is not None and reminder.chat_id == 301 and reminder.kind == "reminder1"
+    second = await outbox.queue_reminders(sessions, KEY, wave.id, 2, today=TODAY)
+    assert second.queued == 1

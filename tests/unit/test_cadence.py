@@ -13,7 +13,9 @@ from surveys.cadence import (
     Every,
     due,
     next_opening,
+    parse_reminders,
     period_of,
+    reminder_days,
     uk_today,
 )
 
@@ -91,3 +93,21 @@ def test_a_schedule_that_cannot_work_is_refused_with_what_to_change(
 ) -> None:
     with pytest.raises(CadenceError, match=message):
         Cadence(every, open_on=open_on, days=days, label_format=label)
+
+
+def test_reminders_go_halfway_and_days_before_close_never_on_the_opening_day_or_after() -> None:
+    rule = parse_reminders("halfway,2")
+    assert rule == ("halfway", 2)
+    assert reminder_days(date(2027, 1, 1), date(2027, 1, 14), rule) == [
+        date(2027, 1, 7),
+        date(2027, 1, 12),
+    ]
+    # A short wave: halfway and "2 days before" fall on the same day, or before opening.
+    assert reminder_days(date(2027, 1, 1), date(2027, 1, 3), rule) == [date(2027, 1, 2)]
+    assert reminder_days(date(2027, 1, 1), date(2027, 1, 1), rule) == []
+    assert reminder_days(date(2027, 1, 1), date(2027, 1, 14), parse_reminders("")) == []
+
+
+def test_a_reminder_rule_that_makes_no_sense_is_refused() -> None:
+    with pytest.raises(CadenceError, match="'weekly': each reminder is 'halfway' or a number"):
+        parse_reminders("halfway,weekly")
