@@ -165,7 +165,7 @@ async def run_once(args: argparse.Namespace, people: int, seconds: float) -> Lim
             await runner.cleanup()
 
 
-def report(label: str, api: LimitedBotApi, seconds: float) -> None:
+def report(label: str, api: LimitedBotApi) -> None:
     if not api.invited:
         print(f"{label}: no invitation was sent")
         return
@@ -193,9 +193,9 @@ async def main_async(args: argparse.Namespace) -> None:
         f"{args.busy_seconds:.0f} s",
         flush=True,
     )
-    report("nobody else active", await run_once(args, 0, args.seconds), args.seconds)
+    report("nobody else active", await run_once(args, 0, args.seconds))
     busy = await run_once(args, 50, args.busy_seconds)
-    report("50 people answering", busy, args.busy_seconds)
+    report("50 people answering", busy)
 
 
 def main() -> None:

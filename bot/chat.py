@@ -86,33 +86,26 @@ class Chat:
     async def profile(self) -> dict[str, Any] | None:
         """The person's equality answers, opened with a key that needs their Telegram id."""
         person = await self.person()
-        if person is None or person.profile_sealed is None:
-            return None
-        try:
-            opened = sealing.unseal(
-                self._profile_key(), person.profile_sealed, self._box("profile")
-            )
-        except sealing.SealError:
-            # Sealed under another secret key: as good as no profile, and said so in the log.
-            log.warning("an equality profile could not be opened (was the secret key changed?)")
-            return None
-        value = json.loads(opened)
+        sealed = person.profile_sealed if person else None
+        value = self._opened("profile", self._profile_key(), sealed)
         return value if isinstance(value, dict) else None
 
     async def home_unit(self) -> str | None:
         """The code of the person's home unit, if they have one (sealed with the server key)."""
         person = await self.person()
-        if person is None or person.home_unit_sealed is None:
+        sealed = person.home_unit_sealed if person else None
+        value = self._opened("home_unit", self._server_key(), sealed)
+        return value if isinstance(value, str) else None
+
+    def _opened(self, purpose: str, key: bytes, sealed: str | None) -> Any:
+        if sealed is None:
             return None
         try:
-            opened = sealing.unseal(
-                self._server_key(), person.home_unit_sealed, self._box("home_unit")
-            )
+            return json.loads(sealing.unseal(key, sealed, self._box(purpose)))
         except sealing.SealError:
-            log.warning("a home unit could not be opened (was the secret key changed?)")
+            # Sealed under another secret key: as good as none, and said so in the log.
+            log.warning("a sealed %s could not be opened (was the secret key changed?)", purpose)
             return None
-        value = json.loads(opened)
-        return value if isinstance(value, str) else None
 
     def _server_key(self) -> bytes:
         return sealing.contact_key(self.app.secret)

@@ -223,11 +223,11 @@ async def take_next(sessions: Sessions, server_key: bytes, now: float) -> Outgoi
             return None
         row.state = "sending"
         await uow.commit()
-        chat_id = _open(server_key, row.chat_sealed, _box(row.key))
-        if not isinstance(chat_id, int):
-            await finish(sessions, row.id, "failed", today=date.today())
-            return await take_next(sessions, server_key, now)
-        return Outgoing(row.id, row.kind, row.wave_id, chat_id, row.language)
+    chat_id = _open(server_key, row.chat_sealed, _box(row.key))
+    if not isinstance(chat_id, int):  # sealed under another secret key: nobody to send to
+        await finish(sessions, row.id, "failed", today=date.today())
+        return await take_next(sessions, server_key, now)
+    return Outgoing(row.id, row.kind, row.wave_id, chat_id, row.language)
 
 
 async def finish(sessions: Sessions, message_id: int, state: str, *, today: date) -> None:

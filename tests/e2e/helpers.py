@@ -69,3 +69,12 @@ async def open_link_and_start(person: Person, payload: str) -> None:
     await person.say(f"/start {payload}")
     await agree_to_terms(person)
     await skip_monitoring(person)
+
+
+async def answer_a_survey(person: Person, link: str, *, contact: str = "No, thank you") -> None:
+    """A first-timer opens a survey link, agrees (and answers the contact question with
+    `contact`), skips the equality questions and answers everything."""
+    await person.say(f"/start {link}")
+    await agree_to_terms(person, contact=contact)
+    await skip_monitoring(person)
+    await answer_everything(person)

@@ -10,17 +10,15 @@ import time
 from surveys import sealing
 from tests.e2e.conftest import BotProcess, Service
 from tests.e2e.fake_telegram import BOT_ID, FakeTelegram, Person
-from tests.e2e.helpers import agree_to_terms, answer_everything, skip_monitoring
+from tests.e2e.helpers import answer_a_survey
 
+YES = "Yes, message me"
 CONTACT = "SELECT contact_ok, contact_active, contact_sealed IS NOT NULL FROM people"
 
 
 async def agreed_to_messages(service: Service, person: Person) -> None:
     await service.open("staff_pulse")
-    await person.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-    await agree_to_terms(person, contact="Yes, message me")
-    await skip_monitoring(person)
-    await answer_everything(person)
+    await answer_a_survey(person, service.link("staff_pulse", "STN01-RED"), contact=YES)
     assert await service.rows(CONTACT) == [(True, True, True)]
 
 
@@ -101,10 +99,7 @@ async def test_no_home_unit_is_kept_for_someone_who_does_not_want_messages(
 ) -> None:
     await service.open("staff_pulse")
     person = Person(telegram)
-    await person.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-    await agree_to_terms(person, contact="No, thank you")
-    await skip_monitoring(person)
-    await answer_everything(person)
+    await answer_a_survey(person, service.link("staff_pulse", "STN01-RED"))
     assert await service.rows("SELECT home_unit_sealed FROM people") == [(None,)]
     mark = person.mark()
     await person.say("/profile")

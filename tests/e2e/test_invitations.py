@@ -12,9 +12,10 @@ from surveys.cadence import UK
 from surveys.sealing import contact_key
 from tests.e2e.conftest import BotProcess, Service
 from tests.e2e.fake_telegram import FakeTelegram, Person
-from tests.e2e.helpers import agree_to_terms, answer_everything, skip_monitoring
+from tests.e2e.helpers import answer_a_survey, answer_everything
 
 INVITED = "A new survey is open: "
+YES = "Yes, message me"
 
 
 async def test_a_new_wave_invites_people_who_agreed_once_and_they_start_from_it(
@@ -23,10 +24,7 @@ async def test_a_new_wave_invites_people_who_agreed_once_and_they_start_from_it(
     await service.open("staff_pulse")
     willing, unwilling = Person(telegram, name="Ana"), Person(telegram, name="Ben")
     for someone, contact in ((willing, "Yes, message me"), (unwilling, "No, thank you")):
-        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-        await agree_to_terms(someone, contact=contact)
-        await skip_monitoring(someone)
-        await answer_everything(someone)
+        await answer_a_survey(someone, service.link("staff_pulse", "STN01-RED"), contact=contact)
 
     wave = await services.open_wave(
         service.sessions,
@@ -65,10 +63,7 @@ async def test_telegram_asking_one_chat_to_wait_delays_only_that_chat(
     await service.open("staff_pulse")
     people = [Person(telegram, name=name) for name in ("Cai", "Dee")]
     for someone in people:
-        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-        await agree_to_terms(someone, contact="Yes, message me")
-        await skip_monitoring(someone)
-        await answer_everything(someone)
+        await answer_a_survey(someone, service.link("staff_pulse", "STN01-RED"), contact=YES)
     wave = await services.open_wave(
         service.sessions, service.catalog.get("staff_pulse"), today=date.today()
     )
@@ -107,10 +102,7 @@ async def test_people_invited_who_have_not_answered_are_reminded_halfway(
     await service.open("staff_pulse")
     waiting, done = Person(telegram, name="Eve"), Person(telegram, name="Fin")
     for someone in (waiting, done):
-        await someone.say(f"/start {service.link('staff_pulse', 'STN01-RED')}")
-        await agree_to_terms(someone, contact="Yes, message me")
-        await skip_monitoring(someone)
-        await answer_everything(someone)
+        await answer_a_survey(someone, service.link("staff_pulse", "STN01-RED"), contact=YES)
     today = date.today()
     wave = await services.open_wave(
         service.sessions,

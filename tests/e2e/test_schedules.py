@@ -16,7 +16,7 @@ from storage import schedules
 from surveys.cadence import UK, Every, period_of, uk_today
 from tests.e2e.conftest import BotProcess, Service
 from tests.e2e.fake_telegram import FakeTelegram, Person
-from tests.e2e.helpers import agree_to_terms, answer_everything, skip_monitoring
+from tests.e2e.helpers import answer_a_survey
 
 
 async def waves(service: Service) -> list[tuple]:  # type: ignore[type-arg]
@@ -55,10 +55,8 @@ async def test_a_schedule_opens_its_wave_once_on_its_day_and_closes_it_after_its
     # Someone who agreed to be messaged, from answering an earlier survey of their unit.
     await service.open("community_visit")
     person = Person(telegram)
-    await person.say(f"/start {service.link('community_visit', 'STN01-RED')}")
-    await agree_to_terms(person, contact="Yes, message me")
-    await skip_monitoring(person)
-    await answer_everything(person)
+    link = service.link("community_visit", "STN01-RED")
+    await answer_a_survey(person, link, contact="Yes, message me")
     quarter = period_of(Every.QUARTER, uk_today()).following()
     label = f"Pulse Q{(quarter.start.month - 1) // 3 + 1} {quarter.start.year}"
     await bot.stop()
