@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import secrets
 import statistics
 import sys
@@ -44,7 +43,7 @@ from storage import outbox  # noqa: E402
 from storage.db import make_engine, make_sessionmaker  # noqa: E402
 from storage.models import Person, Wave  # noqa: E402
 from surveys.pseudonym import pseudonym  # noqa: E402
-from surveys.sealing import contact_key, person_box, seal  # noqa: E402
+from surveys.sealing import contact_key, person_box, seal_value  # noqa: E402
 
 INVITEES = 30_000_000
 PER_SECOND = 30
@@ -106,12 +105,8 @@ async def add_invitees(url: str, secret: bytes, count: int) -> int:
                 "consented": True,
                 "contact_ok": True,
                 "contact_active": True,
-                "contact_sealed": seal(
-                    key, json.dumps(INVITEES + n).encode(), person_box("contact", who)
-                ),
-                "home_unit_sealed": seal(
-                    key, json.dumps("STN01-RED").encode(), person_box("home_unit", who)
-                ),
+                "contact_sealed": seal_value(key, INVITEES + n, person_box("contact", who)),
+                "home_unit_sealed": seal_value(key, "STN01-RED", person_box("home_unit", who)),
                 "monitoring": "declined",
                 "last_seen_month": month,
             }

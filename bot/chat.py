@@ -9,7 +9,6 @@ their unfinished conversation, and replies that go out once the update has commi
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,9 +72,7 @@ class Chat:
             if name in fields:
                 value = fields.pop(name)
                 fields[f"{purpose}_sealed"] = (
-                    None
-                    if value is None
-                    else sealing.seal(key(), json.dumps(value).encode(), self._box(purpose))
+                    None if value is None else sealing.seal_value(key(), value, self._box(purpose))
                 )
         self._person = await services.update_person(
             self.uow, self.pseudonym, date.today(), **fields
@@ -101,7 +98,7 @@ class Chat:
         if sealed is None:
             return None
         try:
-            return json.loads(sealing.unseal(key, sealed, self._box(purpose)))
+            return sealing.open_value(key, sealed, self._box(purpose))
         except sealing.SealError:
             # Sealed under another secret key: as good as none, and said so in the log.
             log.warning("a sealed %s could not be opened (was the secret key changed?)", purpose)

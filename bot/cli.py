@@ -134,6 +134,14 @@ async def _backfill(application: App) -> None:
         )
 
 
+def _survey(application: App, key: str) -> Any:
+    """A survey of the catalog; an unknown key is refused with the keys there are."""
+    try:
+        return application.catalog.get(key)
+    except KeyError as exc:
+        raise services.ServiceError(str(exc.args[0])) from None
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -409,10 +417,7 @@ def wave_open(
     closes_on = _parse_date(closes, "--closes")
 
     async def work(application: App) -> tuple[Any, outbox.Invitations]:
-        try:
-            definition = application.catalog.get(survey)
-        except KeyError as exc:
-            raise services.ServiceError(str(exc.args[0])) from None
+        definition = _survey(application, survey)
         wave = await services.open_wave(
             application.sessions,
             definition,
@@ -487,30 +492,25 @@ def wave_invite(
 
 def _follow_outbox(waiting: int, patience: float = 60) -> None:
     """A progress bar of the outbox emptying, until it is empty or the bot stops sending."""
-    settings = _settings()
 
-    async def remaining() -> int:
-        application = build_app(settings)
-        try:
-            return await outbox.waiting(application.sessions)
-        finally:
-            await application.close()
+    async def follow(application: App) -> None:
+        with typer.progressbar(length=waiting, label="sending") as bar:
+            still, moved = waiting, time.monotonic()
+            while still:
+                await asyncio.sleep(1)
+                now = await outbox.waiting(application.sessions)
+                if now < still:
+                    bar.update(still - now)
+                    moved = time.monotonic()
+                still = now
+                if still and time.monotonic() - moved > patience:
+                    typer.echo(
+                        f"\nthe bot is not sending (is it running?); {still} message(s) stay "
+                        "queued and go out when it runs"
+                    )
+                    return
 
-    with typer.progressbar(length=waiting, label="sending") as bar:
-        still, moved = waiting, time.monotonic()
-        while still:
-            time.sleep(1)
-            now = asyncio.run(remaining())
-            if now < still:
-                bar.update(still - now)
-                moved = time.monotonic()
-            still = now
-            if still and time.monotonic() - moved > patience:
-                typer.echo(
-                    f"\nthe bot is not sending (is it running?); {still} message(s) stay "
-                    "queued and go out when it runs"
-                )
-                return
+    _with_app(follow)
 
 
 @wave_app.command("close")
@@ -633,10 +633,7 @@ def schedule_add(
     today = uk_today()
 
     async def work(application: App) -> schedules.ScheduleInfo:
-        try:
-            definition = application.catalog.get(survey)
-        except KeyError as exc:
-            raise services.ServiceError(str(exc.args[0])) from None
+        definition = _survey(application, survey)
         return await schedules.add_schedule(
             application.sessions,
             definition,

@@ -156,14 +156,11 @@ class Sender:
                 return None
         language = pick_language(message.language, None)
         title = localise(wave_survey(wave).title, language)
-        if message.kind.startswith(outbox.REMINDER) and wave.closes_on:
-            closes = wave.closes_on.strftime("%d/%m/%Y")
-            text = t("reminder", language, title=title, closes=closes)
-        elif wave.closes_on:
-            closes = wave.closes_on.strftime("%d/%m/%Y")
-            text = t("invitation", language, title=title, closes=closes)
-        else:
+        if wave.closes_on is None:  # reminders need a closing date, so this is an invitation
             text = t("invitation_open_ended", language, title=title)
+        else:
+            key = "reminder" if message.kind.startswith(outbox.REMINDER) else "invitation"
+            text = t(key, language, title=title, closes=wave.closes_on.strftime("%d/%m/%Y"))
         keyboard = rows(
             [button(t("invitation_start", language), 0, Press.INVITE, str(wave.id))],
             [button(t("invitation_stop", language), 0, Press.STOP)],

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -163,7 +162,7 @@ async def _queue(
             if chat_id is None:
                 continue
             key = message_key(server_key, kind, wave_id, person.pseudonym)
-            sealed = sealing.seal(server_key, json.dumps(chat_id).encode(), _box(key))
+            sealed = sealing.seal_value(server_key, chat_id, _box(key))
             added = await uow.session.execute(
                 INSERT_MESSAGE,
                 {
@@ -195,7 +194,7 @@ def _open(server_key: bytes, sealed: str | None, box: str) -> object:
     if sealed is None:
         return None
     try:
-        return json.loads(sealing.unseal(server_key, sealed, box))
+        return sealing.open_value(server_key, sealed, box)
     except sealing.SealError:
         return None  # sealed under another secret key: as good as absent
 

@@ -17,9 +17,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import Schedule, ScheduledWave, Wave
-from storage.services import ServiceError, Sessions, check_wave_survey, open_wave_in
+from storage.services import (
+    ServiceError,
+    Sessions,
+    audience_of,
+    check_wave_survey,
+    open_wave_in,
+)
 from storage.uow import UnitOfWork
-from surveys.cadence import Cadence, CadenceError, Due, Every, Period, due, next_opening
+from surveys.cadence import (
+    DEFAULT_LABEL,
+    Cadence,
+    CadenceError,
+    Due,
+    Every,
+    Period,
+    due,
+    next_opening,
+)
 from surveys.model import Survey
 
 
@@ -67,27 +82,17 @@ async def add_schedule(
     possible, the label's fields exist and the audience's units are known."""
     check_wave_survey(survey)
     try:
-        cadence = Cadence(
-            Every(every),
-            open_on,
-            days,
-            label_format if label_format is not None else "{survey} {period}",
-        )
-    except ValueError as error:
-        if isinstance(error, CadenceError):
-            raise ServiceError(str(error)) from None
+        period = Every(every)
+    except ValueError:
         choices = ", ".join(e.value for e in Every)
         raise ServiceError(f"--every {every!r}: choose one of {choices}") from None
+    try:
+        label = label_format if label_format is not None else DEFAULT_LABEL
+        cadence = Cadence(period, open_on, days, label)
+    except CadenceError as error:
+        raise ServiceError(str(error)) from None
     async with UnitOfWork(sessions) as uow:
-        known = {u.code for u in await uow.units.all()}
-        if not known:
-            raise ServiceError(
-                "there are no organisational units yet: load them first with "
-                "'firevoice org import FILE.csv'"
-            )
-        unknown = [c for c in unit_codes if c not in known]
-        if unknown:
-            raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
+        await audience_of(uow, unit_codes)  # the codes exist
         schedule = Schedule(
             survey_key=survey.key,
             every=cadence.every.value,

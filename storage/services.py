@@ -150,20 +150,7 @@ async def open_wave_in(
     if closes_on is not None and closes_on < today:
         raise ServiceError(f"the closing date {closes_on.isoformat()} is in the past")
     check_wave_survey(survey)
-    units = list(await uow.units.all())
-    if not units:
-        raise ServiceError(
-            "there are no organisational units yet: load them first with "
-            "'firevoice org import FILE.csv'"
-        )
-    if unit_codes:
-        by_code = {u.code: u for u in units}
-        unknown = [c for c in unit_codes if c not in by_code]
-        if unknown:
-            raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
-        audience = [by_code[c].id for c in unit_codes]
-    else:
-        audience = [u.id for u in units if u.parent_id is None]
+    units, audience = await audience_of(uow, unit_codes)
     code_of = {u.id: u.code for u in units}
     id_of = {u.code: u.id for u in units}
     live = [
@@ -202,6 +189,26 @@ async def open_wave_in(
     )
     await uow.waves.add(wave, audience, frozen)
     return wave
+
+
+async def audience_of(
+    uow: UnitOfWork, unit_codes: Sequence[str]
+) -> tuple[list[Unit], list[uuid.UUID]]:
+    """The organisation's units, and an audience's: the units named, or without any named
+    the top of the tree (the whole organisation). Refused if a code is unknown."""
+    units = list(await uow.units.all())
+    if not units:
+        raise ServiceError(
+            "there are no organisational units yet: load them first with "
+            "'firevoice org import FILE.csv'"
+        )
+    if not unit_codes:
+        return units, [u.id for u in units if u.parent_id is None]
+    by_code = {u.code: u for u in units}
+    unknown = [c for c in unit_codes if c not in by_code]
+    if unknown:
+        raise ServiceError(f"unknown unit code(s): {', '.join(unknown)}")
+    return units, [by_code[c].id for c in unit_codes]
 
 
 def check_wave_survey(survey: Survey) -> None:

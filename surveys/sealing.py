@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -41,6 +43,16 @@ def profile_key(secret: bytes, channel: str, user_id: int | str) -> bytes:
 
 def contact_key(secret: bytes) -> bytes:
     return derive_key(secret, CONTACT_PURPOSE)
+
+
+def seal_value(key: bytes, value: object, context: str) -> str:
+    """Seal a JSON value (a person's sealed fields, an outbox message's chat id)."""
+    return seal(key, json.dumps(value).encode(), context)
+
+
+def open_value(key: bytes, sealed: str, context: str) -> Any:
+    """The JSON value seal_value sealed; SealError if it will not open."""
+    return json.loads(unseal(key, sealed, context))
 
 
 def person_box(purpose: str, pseudonym: str) -> str:

@@ -3,7 +3,6 @@ what happens to a message that was being sent when the bot stopped."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import date
 
@@ -33,7 +32,7 @@ async def person(
 ) -> None:
     def sealed(purpose: str, value: object) -> str:
         box = sealing.person_box(purpose, name)
-        return sealing.seal(KEY, json.dumps(value).encode(), box)
+        return sealing.seal_value(KEY, value, box)
 
     async with UnitOfWork(sessions) as uow:
         uow.people.add(
