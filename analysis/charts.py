@@ -152,6 +152,46 @@ def trend_chart(tables: Tables) -> Chart | None:
     return Chart("Trend across waves", _png(fig), alt)
 
 
+def items_chart(
+    title: str,
+    labels: list[str],
+    values: list[float],
+    reference: list[float | None],
+    reference_label: str,
+) -> Chart:
+    """One unit's agreement items (% favourable) as bars, with the whole wave's figure
+    for each item as a marker where the publication shows it. Labels come localised."""
+    short = [label if len(label) <= 48 else label[:47] + "…" for label in labels]
+    fig, ax = plt.subplots(figsize=(7, 0.42 * len(labels) + 1.3))
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, values, color=PALETTE[0])
+    marked = [(p, r) for p, r in zip(positions, reference, strict=True) if r is not None]
+    if marked:
+        ax.scatter(
+            [r for _, r in marked],
+            [p for p, _ in marked],
+            marker="|",
+            s=260,
+            linewidths=2.5,
+            color=PALETTE[3],
+            label=reference_label,
+            zorder=3,
+        )
+        ax.legend(fontsize=8, loc="lower right")
+    ax.set_yticks(positions, short, fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("%")
+    ax.set_title(title if len(title) < 80 else title[:77] + "…", fontsize=10)
+    for y, value in zip(positions, values, strict=True):
+        ax.text(min(value + 1, 93), y, f"{value:.0f}%", va="center", fontsize=8)
+    alt = (
+        title
+        + ": "
+        + "; ".join(f"{label} {value:.0f}%" for label, value in zip(labels, values, strict=True))
+    )
+    return Chart(title, _png(fig), alt)
+
+
 def all_charts(tables: Tables) -> list[Chart]:
     charts: list[Chart] = []
     for level in ("area", "station"):

@@ -45,7 +45,7 @@ def _monitoring(wave: Wave, current: Survey | None) -> Survey | None:
     return current
 
 
-def _read(row: PublicationRow) -> Publication:
+def read_publication(row: PublicationRow) -> Publication:
     try:
         return Publication.from_json(row.document)
     except (ValueError, KeyError, TypeError) as exc:
@@ -59,7 +59,7 @@ def _read(row: PublicationRow) -> Publication:
 async def stored(sessions: Sessions, wave_id: int) -> Publication | None:
     """The wave's publication in force, or None if it has not been released."""
     row = await services.latest_publication(sessions, wave_id)
-    return None if row is None else _read(row)
+    return None if row is None else read_publication(row)
 
 
 async def _earlier(engine: AsyncEngine, wave: Wave) -> list[Wave]:
@@ -168,7 +168,9 @@ async def withdraw(
             "of them, which every report of the wave then shows with its reason. Say why "
             "with --reason '...'; nothing was changed"
         )
-    versions = [_read(row) for row in await services.publication_versions(sessions, wave.id)]
+    versions = [
+        read_publication(row) for row in await services.publication_versions(sessions, wave.id)
+    ]
     announce(
         f"computing version {len(versions) + 1} of wave {wave.id}'s results without import "
         f"{import_id}, audited together with the {len(versions)} published before it; for a "

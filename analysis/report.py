@@ -7,7 +7,9 @@ format or scope, is read from that same stored publication.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -78,3 +80,36 @@ async def build(
         return views.tables(publication, scope=unit, today=today)
     except views.ViewError as exc:
         raise ReportError(str(exc)) from None
+
+
+FORMATS = ("html", "pdf", "xlsx", "csv")
+MEDIA = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def write(tables: Tables, fmt: str, path: Path) -> None:
+    """Write a view in one of FORMATS; raises OSError if the file cannot be written."""
+    from analysis.render_csv import write_csv
+    from analysis.render_html import write_html
+    from analysis.render_pdf import write_pdf
+    from analysis.render_xlsx import write_xlsx
+
+    writers = {"html": write_html, "pdf": write_pdf, "xlsx": write_xlsx, "csv": write_csv}
+    writers[fmt](tables, path)
+
+
+def render(tables: Tables, fmt: str) -> bytes:
+    """A view as the bytes of a file in one of FORMATS (for sending, not keeping)."""
+    with tempfile.TemporaryDirectory(prefix="firevoice-report-") as folder:
+        path = Path(folder) / f"report.{fmt}"
+        write(tables, fmt, path)
+        return path.read_bytes()
+
+
+def file_name(tables: Tables, fmt: str) -> str:
+    scope = tables.scope or "all"
+    return f"{tables.survey_key}-wave{tables.wave_id}-{scope}.{fmt}"

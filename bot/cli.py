@@ -50,6 +50,10 @@ app.add_typer(wave_app, name="wave")
 app.add_typer(responses_app, name="responses")
 app.add_typer(db_app, name="db")
 app.add_typer(schedule_app, name="schedule")
+role_app = typer.Typer(
+    help="Who may see results: managers, officers, network leads, admins.", no_args_is_help=True
+)
+app.add_typer(role_app, name="role")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -800,14 +804,7 @@ def link(
     ] = None,
 ) -> None:
     """Print the Telegram link that starts a survey (for a unit), optionally as a QR code."""
-    username = (bot or _settings().bot_username or "").removeprefix("@").strip()
-    if not username:
-        fail(
-            "the bot's username is needed for the link: "
-            "pass --bot NAME or set FIREVOICE_BOT_USERNAME"
-        )
-    if not all(c.isalnum() or c == "_" for c in username) or not 5 <= len(username) <= 32:
-        fail(f"--bot: {username!r} is not a Telegram bot username", code=2)
+    username = _bot_username(bot)
 
     async def work(application: App) -> str:
         if survey not in application.catalog:
@@ -829,7 +826,22 @@ def link(
         return make_payload(application.secret, LinkTarget(survey, unit))
 
     payload = _with_app(work)
-    url = f"https://t.me/{username}?start={payload}"
+    _print_link(f"https://t.me/{username}?start={payload}", qr)
+
+
+def _bot_username(given: str | None) -> str:
+    username = (given or _settings().bot_username or "").removeprefix("@").strip()
+    if not username:
+        fail(
+            "the bot's username is needed for the link: "
+            "pass --bot NAME or set FIREVOICE_BOT_USERNAME"
+        )
+    if not all(c.isalnum() or c == "_" for c in username) or not 5 <= len(username) <= 32:
+        fail(f"--bot: {username!r} is not a Telegram bot username", code=2)
+    return username
+
+
+def _print_link(url: str, qr: Path | None) -> None:
     typer.echo(url)
     if qr is not None:
         import qrcode
@@ -841,21 +853,128 @@ def link(
         typer.echo(f"QR code written to {qr}")
 
 
-# --- reports ------------------------------------------------------------------------------
+# --- roles and the access log ---------------------------------------------------------------
 
-FORMATS = ("html", "pdf", "xlsx", "csv")
+
+@role_app.command("invite")
+def role_invite(
+    role: Annotated[str, typer.Option("--role", help="officer, manager, network_lead or admin.")],
+    unit: Annotated[str, typer.Option("--unit", help="The unit the role covers (and below).")],
+    label: Annotated[
+        str, typer.Option("--label", help="Who it is for, e.g. 'Ashford station manager'.")
+    ],
+    expires: Annotated[
+        str, typer.Option("--expires", help="How long the link works: 7d (days) or 12h (hours).")
+    ] = "7d",
+    qr: Annotated[Path | None, typer.Option("--qr", help="Also write a QR code PNG here.")] = None,
+    bot: Annotated[
+        str | None, typer.Option("--bot", help="Bot username (default FIREVOICE_BOT_USERNAME).")
+    ] = None,
+) -> None:
+    """Print a signed, single-use Telegram link that gives a role to whoever opens it."""
+    from storage import roles
+    from surveys.access import AccessError, check_label, parse_expiry, parse_role
+    from surveys.links import make_role_payload
+
+    try:
+        kind, hours, label = parse_role(role), parse_expiry(expires), check_label(label)
+    except AccessError as exc:
+        fail(str(exc), code=2)
+    username = _bot_username(bot)
+
+    async def work(application: App) -> tuple[int, str]:
+        invitation = await roles.invite(
+            application.sessions,
+            kind,
+            unit,
+            label,
+            hours=hours,
+            now=time.time(),
+            today=uk_today(),
+        )
+        return invitation.role.id, make_role_payload(application.secret, invitation.ticket)
+
+    role_id, payload = _with_app(work)
+    typer.echo(
+        f"role {role_id}: {kind.value} for {unit} ({label}); the link works once, for {expires}. "
+        "Send it only to that person:"
+    )
+    _print_link(f"https://t.me/{username}?start={payload}", qr)
+
+
+@role_app.command("list")
+def role_list() -> None:
+    """Every role: who it is for, what it covers, and whether it is held."""
+    from storage import roles
+
+    async def work(application: App) -> list[Any]:
+        return await roles.list_roles(application.sessions, now=time.time())
+
+    infos = _with_app(work)
+    if not infos:
+        typer.echo("no roles yet ('firevoice role invite')")
+        return
+    typer.echo(f"{'id':>4}  {'role':<12}  {'unit':<12}  {'status':<8}  since       label")
+    for info in infos:
+        row = info.row
+        since = row.revoked_on or row.bound_on or row.created_on
+        typer.echo(
+            f"{row.id:>4}  {row.role:<12}  {row.unit_code:<12}  {info.status:<8}  "
+            f"{since}  {row.label}"
+        )
+
+
+@role_app.command("revoke")
+def role_revoke(role_id: Annotated[int, typer.Argument(help="The role's id.")]) -> None:
+    """End a role now; its holder's /results stops at once and their menu loses it."""
+    from storage import roles
+
+    async def work(application: App) -> Any:
+        return await roles.revoke(application.sessions, role_id, today=uk_today())
+
+    row = _with_app(work)
+    typer.echo(f"revoked role {row.id} ({row.role} for {row.unit_code}, {row.label})")
+
+
+@app.command()
+def audit(
+    days: Annotated[
+        int | None, typer.Option("--days", help="Only the last N days (default: all kept).")
+    ] = None,
+) -> None:
+    """Print the access log: every view and download of results by a role holder."""
+    from datetime import timedelta
+
+    from storage import roles
+
+    if days is not None and days < 1:
+        fail("--days: give a number of days of at least 1", code=2)
+
+    async def work(application: App) -> list[Any]:
+        since = None if days is None else uk_today() - timedelta(days=days - 1)
+        return await roles.access_log(application.sessions, since=since)
+
+    records = _with_app(work)
+    if not records:
+        typer.echo("no views or downloads recorded")
+        return
+    typer.echo("day         role  label                          scope         wave  format")
+    for r in records:
+        typer.echo(
+            f"{r.day}  {r.role_id:>4}  {r.label[:30]:<30} {r.scope:<12}  {r.wave_id:>4}  "
+            f"{r.format}   ({r.role}, {r.survey_key})"
+        )
+
+
+# --- reports ------------------------------------------------------------------------------
 
 
 def _write_report(tables: Any, fmt: str, out: Path) -> None:
-    from analysis.render_csv import write_csv
-    from analysis.render_html import write_html
-    from analysis.render_pdf import write_pdf
-    from analysis.render_xlsx import write_xlsx
+    from analysis.report import write
 
-    writers = {"html": write_html, "pdf": write_pdf, "xlsx": write_xlsx, "csv": write_csv}
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        writers[fmt](tables, out)
+        write(tables, fmt, out)
     except OSError as exc:
         fail(f"{out}: cannot write the report: {exc.strerror or exc}")
 
@@ -874,7 +993,7 @@ def report(
 ) -> None:
     """Write a report: a view of the wave's stored publication (releasing a closed wave
     that has not been released yet)."""
-    from analysis.report import ReportError, build
+    from analysis.report import FORMATS, ReportError, build
 
     if fmt not in FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)

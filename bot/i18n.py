@@ -412,6 +412,115 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "cmd_stop": {"en": "No more messages from us", "cy": "Dim rhagor o negeseuon gennym ni"},
     "cmd_help": {"en": "What this bot does", "cy": "Beth mae'r bot hwn yn ei wneud"},
+    "cmd_results": {"en": "Results for your role", "cy": "Canlyniadau ar gyfer eich rôl"},
+    # --- roles and results (bot/results.py) ---
+    "role_officer": {"en": "officer", "cy": "swyddog"},
+    "role_manager": {"en": "manager", "cy": "rheolwr"},
+    "role_network_lead": {"en": "network lead", "cy": "arweinydd rhwydwaith"},
+    "role_admin": {"en": "administrator", "cy": "gweinyddwr"},
+    "role_bound": {
+        "en": (
+            "You now hold the role \u201c{label}\u201d ({role} for {unit}). /results shows "
+            "the released results it covers.\n\nHolding a role does not change how your own "
+            "survey answers are protected: they still cannot be tied to you."
+        ),
+        "cy": (
+            "Mae gennych y rôl \u201c{label}\u201d bellach ({role} ar gyfer {unit}). Mae "
+            "/results yn dangos y canlyniadau a ryddhawyd y mae'n eu cwmpasu.\n\nNid yw "
+            "dal rôl yn newid sut mae eich atebion eich hun yn cael eu diogelu: ni ellir eu "
+            "cysylltu â chi o hyd."
+        ),
+    },
+    "role_used": {
+        "en": "This invitation has already been used. Ask your administrator for a new one.",
+        "cy": "Mae'r gwahoddiad hwn wedi'i ddefnyddio eisoes. Gofynnwch i'ch gweinyddwr am un newydd.",
+    },
+    "role_expired": {
+        "en": "This invitation has expired. Ask your administrator for a new one.",
+        "cy": "Mae'r gwahoddiad hwn wedi dod i ben. Gofynnwch i'ch gweinyddwr am un newydd.",
+    },
+    "role_revoked": {
+        "en": "This role has been withdrawn, so the invitation no longer works.",
+        "cy": "Mae'r rôl hon wedi'i thynnu'n ôl, felly nid yw'r gwahoddiad yn gweithio mwyach.",
+    },
+    "role_unknown": {
+        "en": "This invitation is not valid. Ask your administrator for a new one.",
+        "cy": "Nid yw'r gwahoddiad hwn yn ddilys. Gofynnwch i'ch gweinyddwr am un newydd.",
+    },
+    "results_no_role": {
+        "en": (
+            "/results is for managers, officers and network leads who have been given a "
+            "role. If you should have one, ask your firevoice administrator for an "
+            "invitation link."
+        ),
+        "cy": (
+            "Mae /results ar gyfer rheolwyr, swyddogion ac arweinwyr rhwydwaith sydd wedi "
+            "cael rôl. Os dylai fod gennych un, gofynnwch i'ch gweinyddwr firevoice am "
+            "ddolen wahoddiad."
+        ),
+    },
+    "results_out_of_role": {
+        "en": "That is not covered by your role any more. Send /results to start again.",
+        "cy": "Nid yw hynny o fewn eich rôl mwyach. Anfonwch /results i ddechrau eto.",
+    },
+    "results_choose_role": {"en": "Which role?", "cy": "Pa rôl?"},
+    "results_none": {
+        "en": "No results covering {unit} have been released yet.",
+        "cy": "Nid oes canlyniadau sy'n cwmpasu {unit} wedi'u rhyddhau eto.",
+    },
+    "results_choose_survey": {"en": "Which survey?", "cy": "Pa arolwg?"},
+    "results_choose_wave": {"en": "Which wave of {survey}?", "cy": "Pa don o {survey}?"},
+    "results_scope": {
+        "en": "{survey}, {wave}: results for {scope}. Choose a file, or a unit below.",
+        "cy": "{survey}, {wave}: canlyniadau ar gyfer {scope}. Dewiswch ffeil, neu uned isod.",
+    },
+    "results_up": {"en": "⬆ Up to {scope}", "cy": "⬆ I fyny i {scope}"},
+    "results_summary_button": {"en": "Summary", "cy": "Crynodeb"},
+    "results_pdf": {"en": "Full report (PDF)", "cy": "Adroddiad llawn (PDF)"},
+    "results_xlsx": {"en": "Spreadsheet (XLSX)", "cy": "Taenlen (XLSX)"},
+    "results_csv": {"en": "Data (CSV)", "cy": "Data (CSV)"},
+    "results_earlier": {"en": "Earlier waves", "cy": "Tonnau cynharach"},
+    "results_heading": {"en": "{survey}\n{wave}: {scope}", "cy": "{survey}\n{wave}: {scope}"},
+    "results_rate": {
+        "en": "{n} people answered ({rate:.0f}% of {headcount}).",
+        "cy": "Atebodd {n} o bobl ({rate:.0f}% o {headcount}).",
+    },
+    "results_count": {"en": "{n} people answered.", "cy": "Atebodd {n} o bobl."},
+    "results_rate_hidden": {
+        "en": "The number who answered is not shown for this unit: the group is too small.",
+        "cy": "Nid yw nifer yr atebwyr yn cael ei ddangos ar gyfer yr uned hon: mae'r grŵp yn rhy fach.",
+    },
+    "results_strongest": {"en": "Strongest (% agreeing):", "cy": "Cryfaf (% yn cytuno):"},
+    "results_weakest": {"en": "Weakest (% agreeing):", "cy": "Gwannaf (% yn cytuno):"},
+    "results_no_items": {
+        "en": "No agreement results can be shown for this unit: too few people answered.",
+        "cy": "Ni ellir dangos canlyniadau cytuno ar gyfer yr uned hon: atebodd rhy ychydig o bobl.",
+    },
+    "results_since": {"en": "Since {previous}:", "cy": "Ers {previous}:"},
+    "results_no_change": {
+        "en": "Since {previous}: no item moved by a whole point.",
+        "cy": "Ers {previous}: ni symudodd unrhyw eitem gymaint ag un pwynt.",
+    },
+    "results_gaps": {
+        "en": "Differences between groups (statistically significant):",
+        "cy": "Gwahaniaethau rhwng grwpiau (arwyddocaol yn ystadegol):",
+    },
+    "results_gap": {
+        "en": "{question}: {group} {value:.0f}%, everyone else {rest:.0f}%",
+        "cy": "{question}: {group} {value:.0f}%, pawb arall {rest:.0f}%",
+    },
+    "results_no_gaps": {
+        "en": "No statistically significant differences between groups are shown for this unit.",
+        "cy": "Ni ddangosir unrhyw wahaniaethau arwyddocaol yn ystadegol rhwng grwpiau ar gyfer yr uned hon.",
+    },
+    "results_points": {"en": "points", "cy": "pwynt"},
+    "results_chart_title": {"en": "% agreeing, {scope}", "cy": "% yn cytuno, {scope}"},
+    "results_chart_service": {"en": "whole service", "cy": "y gwasanaeth cyfan"},
+    "results_document": {
+        "en": "{survey}, {wave}, {scope}. Every figure is from the wave's protected publication.",
+        "cy": "{survey}, {wave}, {scope}. Daw pob ffigur o gyhoeddiad gwarchodedig y don.",
+    },
+    "results_preparing": {"en": "Preparing the file…", "cy": "Yn paratoi'r ffeil…"},
 }
 
 

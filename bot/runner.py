@@ -24,6 +24,7 @@ from aiogram.client.session.middlewares.base import (
 )
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -32,8 +33,9 @@ from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.types import ErrorEvent
 
+from bot import menus
 from bot.app import App
 from bot.handlers import build_router
 from bot.handlers.context import redelivered
@@ -41,23 +43,15 @@ from bot.i18n import SUPPORTED, t
 from bot.outbox import Sender, Traffic
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
-from storage import outbox, schedules, services
+from storage import outbox, roles, schedules, services
+from storage.models import RoleGrant
+from storage.uow import UnitOfWork
 from surveys.cadence import parse_reminders, reminder_days, uk_today
 from surveys.pseudonym import derive_key, pseudonym
-from surveys.sealing import contact_key
+from surveys.sealing import SealError, contact_key, open_value, role_box
 
 log = logging.getLogger("firevoice")
 
-COMMANDS = [
-    ("start", "cmd_start"),
-    ("privacy", "cmd_privacy"),
-    ("profile", "cmd_profile"),
-    ("language", "cmd_language"),
-    ("cancel", "cmd_cancel"),
-    ("stop", "cmd_stop"),
-    ("delete_my_data", "cmd_delete"),
-    ("help", "cmd_help"),
-]
 MAX_RETRIES = 5
 WEBHOOK_PURPOSE = b"firevoice/webhook-secret/v1"
 
@@ -229,12 +223,6 @@ def make_dispatcher(app: App, backends: Backends) -> Dispatcher:
     return dispatcher
 
 
-async def set_commands(bot: Bot) -> None:
-    for language in SUPPORTED:
-        commands = [BotCommand(command=c, description=t(key, language)) for c, key in COMMANDS]
-        await bot.set_my_commands(commands, language_code=None if language == "en" else language)
-
-
 def webhook_secret(app: App) -> str:
     """The secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (A-Z a-z 0-9 _ -)."""
     digest = hmac.new(derive_key(app.secret, WEBHOOK_PURPOSE), b"webhook", hashlib.sha256).digest()
@@ -262,13 +250,13 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "this process"
     leader = webhook is None or webhook.worker == 0
-    housekeeping_task = asyncio.create_task(housekeeping(app)) if leader else None
+    housekeeping_task = asyncio.create_task(housekeeping(app, bot)) if leader else None
     # The outbox is sent by one process: its messages go out one at a time, at a pace.
     sender_bot = make_bot(app, retrying=False) if leader else None
     sender = asyncio.create_task(Sender(app, sender_bot, traffic).run()) if sender_bot else None
     try:
         if leader:
-            await set_commands(bot)
+            await menus.set_default(bot)
         if webhook is None:
             log.info(
                 "firevoice started: long polling %s; database %s; updates kept in order by %s",
@@ -302,16 +290,18 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
         await app.close()
 
 
-async def housekeeping(app: App) -> None:
+async def housekeeping(app: App, bot: Bot) -> None:
     """Every few minutes: open the waves schedules make due and close those past their
-    closing date (days in UK time). At start and once a day: release full batches (left by
-    a crash), forget old update ids and apply the retention rules."""
+    closing date (days in UK time), and take /results off revoked role holders' menus. At
+    start and once a day: release full batches (left by a crash), forget old update ids
+    and apply the retention rules."""
     daily_done: date | None = None
     reported: set[tuple[int, str]] = set()
     while True:
         today = uk_today()
         try:
             await open_and_close(app, today, reported)
+            await clear_revoked_menus(app, bot)
             if daily_done != today:
                 await daily(app, today)
                 daily_done = today
@@ -374,10 +364,41 @@ async def remind(app: App, today: date) -> None:
             )
 
 
+async def clear_revoked_menus(app: App, bot: Bot) -> None:
+    """A revoked role's holder gets the default command menu back (unless they hold
+    another role)."""
+    rows = await roles.menus_to_clear(app.sessions)
+    if not rows:
+        return
+    done = []
+    async with UnitOfWork(app.sessions) as uow:
+        still = {r.holder for r in rows if r.holder and await roles.grants_of(uow, r.holder)}
+    for row in rows:
+        if row.chat_sealed and row.holder not in still:
+            chat_id = role_chat(app, row)
+            if chat_id is not None:
+                try:
+                    await menus.clear_for(bot, chat_id)
+                except TelegramAPIError as exc:
+                    log.warning("could not reset a revoked role's menu (%s)", type(exc).__name__)
+                    continue
+        done.append(row.id)
+    await roles.menu_cleared(app.sessions, done)
+
+
+def role_chat(app: App, row: RoleGrant) -> int | None:
+    try:
+        value = open_value(contact_key(app.secret), row.chat_sealed or "", role_box(row.id))
+    except SealError:
+        return None
+    return value if isinstance(value, int) else None
+
+
 async def daily(app: App, today: date) -> None:
     await services.release_full_pools(app.sessions, app.batching, today=today)
     await forget_seen_updates(app.sessions, today)
     await outbox.forget_done(app.sessions, today=today, keep_days=app.settings.outbox_keep_days)
+    await roles.purge_access_log(app.sessions, today=today, keep_days=app.settings.audit_keep_days)
     result = await services.purge_expired(
         app.sessions,
         today=today,

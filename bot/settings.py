@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     # rest is left for replies), and days a sent message's record is kept.
     outbox_per_second: float = Field(default=26, gt=0, le=27)
     outbox_keep_days: int = Field(default=30, ge=1, le=365)
+    # Days the access log (every view and download of results by a role holder) is kept.
+    audit_keep_days: int = Field(default=730, ge=30, le=3650)
     # When people invited to a wave who have not answered are reminded: "halfway" through
     # the wave and/or numbers of days before it closes; empty for no reminders.
     reminders: str = DEFAULT_REMINDERS

@@ -331,6 +331,57 @@ class OutboxMessage(Base):
     )
 
 
+class RoleGrant(Base):
+    """A role (officer, manager, network lead, admin) over a unit and what is below it.
+
+    Granted by a signed, single-use invitation link (`firevoice role invite`); opening it
+    binds the role to whoever opened it. The holder is kept as an HMAC of their Telegram id
+    under a key of its own purpose (surveys/pseudonym.py ROLE_PURPOSE), never as their
+    respondent pseudonym, so a holder of the database cannot tell which respondent holds a
+    role. The chat id (for the holder's command menu) is sealed with the server key.
+    """
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(120))
+    created_on: Mapped[date] = mapped_column(Date)
+    # The invitation: its random part (the link carries it, signed) and when it runs out.
+    ticket: Mapped[str | None] = mapped_column(String(32))
+    ticket_expires: Mapped[float] = mapped_column(Float)  # Unix time
+    holder: Mapped[str | None] = mapped_column(String(64), index=True)
+    chat_sealed: Mapped[str | None] = mapped_column(Text)
+    bound_on: Mapped[date | None] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    # The holder's command menu shows the role's commands until housekeeping removes them.
+    menu_set: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('officer', 'manager', 'network_lead', 'admin')", name="role_kind"
+        ),
+    )
+
+
+class AccessRecord(Base):
+    """One view or download of results by a role holder: who (role id and label), what
+    (scope, wave, format) and the day. Kept FIREVOICE_AUDIT_KEEP_DAYS, then purged."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    role_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    survey_key: Mapped[str] = mapped_column(String(64))
+    wave_id: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date, index=True)
+
+
 class PendingResponse(Base):
     """A submitted chat response waiting for its batch (storage/batches.py).
 

@@ -177,6 +177,31 @@ class PublicationRepository:
     async def released_waves(self) -> set[int]:
         return set((await self.session.scalars(select(Publication.wave_id).distinct())).all())
 
+    async def in_force(self) -> list[tuple[Wave, int]]:
+        """Every released wave (with its survey definition, for its kind and title) and the
+        id of its publication in force, oldest wave first; the documents are not read."""
+        newest = (
+            select(Publication.wave_id, func.max(Publication.version).label("version"))
+            .group_by(Publication.wave_id)
+            .subquery()
+        )
+        query = (
+            select(Wave, Publication.id)
+            .options(defer(Wave.monitoring_definition))
+            .join(Publication, Publication.wave_id == Wave.id)
+            .join(
+                newest,
+                (newest.c.wave_id == Publication.wave_id)
+                & (newest.c.version == Publication.version),
+            )
+            .order_by(Wave.opens_on, Wave.id)
+        )
+        return [(wave, pub_id) for wave, pub_id in (await self.session.execute(query)).all()]
+
+    async def document(self, publication_id: int) -> Publication | None:
+        found: Publication | None = await self.session.get(Publication, publication_id)
+        return found
+
     def add(self, publication: Publication) -> None:
         self.session.add(publication)
 

@@ -1,4 +1,5 @@
-"""Signed deep-link payloads: which survey (and unit) a /start link opens.
+"""Signed deep-link payloads: which survey (and unit) a /start link opens, or which role
+invitation it carries.
 
 Telegram allows up to 64 characters of A-Z a-z 0-9 _ - after /start, so the payload is
 base64url of "survey|unit" followed by a truncated HMAC. An edited payload fails the
@@ -21,6 +22,7 @@ SIGNATURE_BYTES = 9  # 72 bits: 12 base64url characters, no padding
 SIGNATURE_CHARS = 12
 PAYLOAD_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 VERSION = "1"
+ROLE_TICKET = "r"  # in place of the version: a role invitation (surveys/access.py)
 
 
 class LinkError(ValueError):
@@ -31,6 +33,14 @@ class LinkError(ValueError):
 class LinkTarget:
     survey_key: str
     unit_code: str | None
+
+
+@dataclass(frozen=True)
+class RoleTicket:
+    """A role invitation: the role's id and the random part stored with it (single use)."""
+
+    role_id: int
+    nonce: str
 
 
 def _b64(data: bytes) -> str:
@@ -59,7 +69,15 @@ def make_payload(secret: bytes, target: LinkTarget) -> str:
     return payload
 
 
-def read_payload(secret: bytes, payload: str) -> LinkTarget:
+def make_role_payload(secret: bytes, ticket: RoleTicket) -> str:
+    body = _b64(f"{ROLE_TICKET}|{ticket.role_id}|{ticket.nonce}".encode())
+    payload = body + _signature(secret, body)
+    if len(payload) > MAX_PAYLOAD:  # a nonce of 11 characters and any sane id fit
+        raise LinkError(f"the invitation would be {len(payload)} characters long")
+    return payload
+
+
+def read_payload(secret: bytes, payload: str) -> LinkTarget | RoleTicket:
     """Check the signature and return the target; raises LinkError for anything else."""
     if not PAYLOAD_PATTERN.match(payload) or len(payload) <= SIGNATURE_CHARS:
         raise LinkError("not a survey link")
@@ -70,6 +88,8 @@ def read_payload(secret: bytes, payload: str) -> LinkTarget:
         version, survey_key, unit_code = _unb64(body).decode().split("|")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise LinkError("not a survey link") from None
+    if version == ROLE_TICKET and survey_key.isdigit() and unit_code:
+        return RoleTicket(int(survey_key), unit_code)
     if version != VERSION:
         raise LinkError("the link is from an unsupported version")
     return LinkTarget(survey_key, unit_code or None)

@@ -10,6 +10,9 @@ import hmac
 # pseudonym can never be replayed as a link signature or the other way round.
 PSEUDONYM_PURPOSE = b"firevoice/pseudonym/v1"
 LINK_PURPOSE = b"firevoice/deeplink/v1"
+# Role holders (surveys/access.py): a different key, so a role holder's key and their
+# respondent pseudonym cannot be matched without the secret.
+ROLE_PURPOSE = b"firevoice/role-holder/v1"
 
 
 @functools.lru_cache(maxsize=64)  # a handful of purposes per secret, asked on every tap
@@ -30,3 +33,8 @@ def pseudonym(secret: bytes, channel: str, user_id: int | str) -> str:
     why the key is required.
     """
     return per_person(secret, PSEUDONYM_PURPOSE, channel, user_id).hex()
+
+
+def role_holder(secret: bytes, channel: str, user_id: int | str) -> str:
+    """Who holds a role: an HMAC of their channel id that is not their pseudonym."""
+    return per_person(secret, ROLE_PURPOSE, channel, user_id).hex()

@@ -60,6 +60,11 @@ def person_box(purpose: str, pseudonym: str) -> str:
     return f"{purpose}:{pseudonym}"
 
 
+def role_box(role_id: int) -> str:
+    """Where a role holder's chat id is sealed (with the server key): their role's row."""
+    return f"role-chat:{role_id}"
+
+
 def seal(key: bytes, plaintext: bytes, context: str) -> str:
     """Encrypt and authenticate; `context` (row and purpose) must match when opening."""
     nonce = os.urandom(NONCE_BYTES)

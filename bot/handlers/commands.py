@@ -6,12 +6,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot import conversation
+from bot import conversation, results
 from bot.app import App
 from bot.handlers.context import make_chat
 from bot.i18n import t
 from bot.state import Tap
-from surveys.links import LinkError, read_payload
+from surveys.links import LinkError, RoleTicket, read_payload
 
 router = Router(name="commands")
 router.message.filter(F.chat.type == "private")
@@ -26,6 +26,9 @@ async def start_with_link(
         target = read_payload(app.secret, command.args or "")
     except LinkError:
         await chat.send(t("invalid_link", await chat.language()))
+        return
+    if isinstance(target, RoleTicket):
+        await results.bind(chat, target)
         return
     await conversation.start(chat, target)
 

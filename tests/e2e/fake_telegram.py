@@ -41,6 +41,8 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], BotMessage] = {}
         self.order: list[tuple[int, int]] = []
+        # Photos and documents the bot sent: (chat, message id) -> (file name, bytes).
+        self.files: dict[tuple[int, int], tuple[str, bytes]] = {}
         self._queue: list[dict[str, Any]] = []
         self._update_ids = itertools.count(100)
         self._message_ids = itertools.count(1)
@@ -79,6 +81,9 @@ class FakeTelegram:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
             text = value if isinstance(value, str) else str(value)
             try:
                 params[key] = json.loads(text)
@@ -189,6 +194,21 @@ class FakeTelegram:
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._store(int(params["chat_id"]), str(params["text"]), params.get("reply_markup"))
+
+    async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._store_file(params, "photo")
+
+    async def _m_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._store_file(params, "document")
+
+    def _store_file(self, params: dict[str, Any], field_name: str) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        upload = params[field_name]
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = params[upload.removeprefix("attach://")]
+        stored = self._store(chat_id, str(params.get("caption") or ""), params.get("reply_markup"))
+        self.files[(chat_id, int(stored["message_id"]))] = (upload["filename"], upload["content"])
+        return stored
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         key = (int(params["chat_id"]), int(params["message_id"]))

@@ -1,0 +1,34 @@
+"""/results and its buttons (bot/results.py does the work)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot import results
+from bot.app import App
+from bot.handlers.context import make_chat
+from bot.state import Tap
+
+router = Router(name="results")
+router.message.filter(F.chat.type == "private")
+
+
+@router.message(Command("results"))
+async def results_command(message: Message, tap: Tap, app: App, bot: Bot) -> None:
+    await results.command(make_chat(app, bot, message.chat.id, message.from_user, tap))
+
+
+@router.callback_query(results.Res.filter(), F.message.chat.type == "private")
+async def results_button(
+    query: CallbackQuery, callback_data: results.Res, tap: Tap, app: App, bot: Bot
+) -> None:
+    await results.press(
+        make_chat(app, bot, query.from_user.id, query.from_user, tap), callback_data
+    )
+
+    async def answer() -> None:
+        await query.answer()
+
+    tap.reply(answer)

@@ -1,0 +1,537 @@
+"""Results in the chat for role holders: binding a role, /results and its buttons.
+
+A manager or network lead gets their unit's summary of the latest released wave (plain
+words, a chart, a button for the full PDF and one for earlier waves); an officer or admin
+chooses the survey, the wave and the scope, then a file. Every figure comes from a view
+of the wave's stored publication (analysis/views.py): nothing here reads responses, and
+nothing here releases a wave. Every press is checked again against the roles the person
+holds now (a forged or stale button gets a polite refusal), and every view or download is
+written to the access log in the press's own transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+from analysis import report, views
+from analysis.charts import items_chart
+from analysis.publication import Publication
+from analysis.release import read_publication
+from analysis.summary import Summary, summarise
+from analysis.tables import Tables
+from bot import menus
+from bot.chat import Chat
+from bot.i18n import t
+from bot.keyboards import choice_label
+from storage import roles
+from storage.models import Wave
+from surveys import sealing
+from surveys.access import Grant, by_precedence, may_see_survey, subtree
+from surveys.cadence import uk_today
+from surveys.links import RoleTicket
+from surveys.model import SurveyKind
+from surveys.pseudonym import role_holder
+from surveys.text import localise
+
+log = logging.getLogger("firevoice.results")
+
+FILE_FORMATS = ("pdf", "xlsx", "csv")
+MAX_WAVES = 12  # buttons for earlier waves
+MAX_CHILDREN = 40  # units to drill into from one scope
+_CACHED = 16
+
+# Charts and files are drawn off the event loop, one at a time (matplotlib's pyplot is
+# not thread-safe), so people answering surveys are not kept waiting.
+_drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="firevoice-draw")
+# Publications never change once stored: keep the last few read, by their row id.
+_publications: OrderedDict[int, Publication] = OrderedDict()
+
+
+class Res(CallbackData, prefix="fr"):
+    """A results button: what it does (a), the role (r), the wave (w), the unit (u) and a
+    value (v). Checked again on every press; nothing in it is trusted."""
+
+    a: str  # g role | s survey | w wave | u scope | m summary | e earlier | f file
+    r: int
+    w: int = 0
+    u: str = ""
+    v: str = ""
+
+
+def _button(text: str, **data: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=choice_label(text), callback_data=Res(**data).pack())
+
+
+def _keyboard(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[r for r in rows if r])
+
+
+def holder(chat: Chat) -> str:
+    return role_holder(chat.app.secret, "telegram", chat.user_id)
+
+
+# --- binding a role -------------------------------------------------------------------------
+
+
+async def bind(chat: Chat, ticket: RoleTicket) -> None:
+    """Someone opened a role invitation: give them the role if it still may be given."""
+    language = await chat.language()
+    box = sealing.role_box(ticket.role_id)
+    sealed = sealing.seal_value(sealing.contact_key(chat.app.secret), chat.chat_id, box)
+    outcome, row = await roles.bind(
+        chat.uow, ticket, holder(chat), sealed, now=time.time(), today=uk_today()
+    )
+    if outcome != roles.Bound.BOUND or row is None:
+        await chat.send(t(f"role_{outcome.value}", language))
+        return
+    unit = await chat.uow.units.by_code(row.unit_code)
+    await chat.send(
+        t(
+            "role_bound",
+            language,
+            label=row.label,
+            role=t(f"role_{row.role}", language),
+            unit=unit.name if unit else row.unit_code,
+        )
+    )
+    log.info("role %s (%s) was bound to the person who opened its invitation", row.id, row.role)
+
+    async def menu() -> None:
+        await menus.set_for_role_holder(chat.bot, chat.chat_id)
+
+    chat.tap.reply(menu)
+
+
+# --- what a role may see --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Released:
+    wave: Wave
+    publication: Publication
+
+
+def _kind(wave: Wave) -> SurveyKind | None:
+    try:
+        return SurveyKind(str((wave.definition or {}).get("kind")))
+    except ValueError:
+        return None
+
+
+async def _publication(chat: Chat, publication_id: int) -> Publication | None:
+    cached = _publications.get(publication_id)
+    if cached is not None:
+        _publications.move_to_end(publication_id)
+        return cached
+    row = await chat.uow.publications.document(publication_id)
+    if row is None:
+        return None
+    publication = read_publication(row)
+    _publications[publication_id] = publication
+    while len(_publications) > _CACHED:
+        _publications.popitem(last=False)
+    return publication
+
+
+async def _released(chat: Chat, grant: Grant, survey_key: str | None = None) -> list[Wave]:
+    """Released waves of surveys the role may see, newest first (not yet checked for the
+    role's unit, which needs each wave's publication)."""
+    waves = []
+    for wave, _ in await chat.uow.publications.in_force():
+        kind = _kind(wave)
+        if kind is None or not may_see_survey(grant.role, kind):
+            continue
+        if survey_key is None or wave.survey_key == survey_key:
+            waves.append(wave)
+    return waves[::-1]
+
+
+async def _covering(chat: Chat, grant: Grant, wave_id: int) -> Released | None:
+    """The wave's publication, if the role may see that wave and its unit was in it."""
+    for wave, publication_id in await chat.uow.publications.in_force():
+        if wave.id != wave_id:
+            continue
+        kind = _kind(wave)
+        if kind is None or not may_see_survey(grant.role, kind):
+            return None
+        publication = await _publication(chat, publication_id)
+        if publication is None or grant.unit not in _parents(publication):
+            return None
+        return Released(wave, publication)
+    return None
+
+
+def _parents(publication: Publication) -> dict[str, str | None]:
+    return {u.code: u.parent for u in publication.units}
+
+
+def _in_scope(publication: Publication, grant: Grant, scope: str) -> bool:
+    return scope in subtree(_parents(publication), grant.unit)
+
+
+async def _grant(chat: Chat, role_id: int) -> Grant | None:
+    for grant in await roles.grants_of(chat.uow, holder(chat)):
+        if grant.id == role_id:
+            return grant
+    return None
+
+
+def _title(released: Released, language: str) -> str:
+    definition = released.wave.definition or {}
+    title = definition.get("title")
+    return localise(title, language) if title else released.wave.survey_key
+
+
+async def _refuse(chat: Chat, language: str) -> None:
+    await chat.send(t("results_out_of_role", language))
+
+
+# --- /results -------------------------------------------------------------------------------
+
+
+async def command(chat: Chat) -> None:
+    language = await chat.language()
+    grants = by_precedence(await roles.grants_of(chat.uow, holder(chat)))
+    if not grants:
+        await chat.send(t("results_no_role", language))
+        return
+    if len(grants) > 1:
+        rows = [[_button(g.label, a="g", r=g.id)] for g in grants]
+        await chat.send(t("results_choose_role", language), _keyboard(rows))
+        return
+    await _open(chat, grants[0], language)
+
+
+async def _open(chat: Chat, grant: Grant, language: str) -> None:
+    if grant.at_desk:
+        await _choose_survey(chat, grant, language)
+    else:
+        await _latest_summary(chat, grant, language)
+
+
+async def _nothing_yet(chat: Chat, grant: Grant, language: str) -> None:
+    unit = await chat.uow.units.by_code(grant.unit)
+    await chat.send(t("results_none", language, unit=unit.name if unit else grant.unit))
+
+
+async def _covering_waves(
+    chat: Chat, grant: Grant, survey_key: str | None = None
+) -> list[Released]:
+    out = []
+    for wave in await _released(chat, grant, survey_key):
+        released = await _covering(chat, grant, wave.id)
+        if released is not None:
+            out.append(released)
+        if len(out) >= MAX_WAVES:
+            break
+    return out
+
+
+async def _latest_summary(chat: Chat, grant: Grant, language: str) -> None:
+    waves = await _covering_waves(chat, grant)
+    if not waves:
+        await _nothing_yet(chat, grant, language)
+        return
+    await _summary(chat, grant, waves[0], grant.unit, language)
+
+
+async def _choose_survey(chat: Chat, grant: Grant, language: str) -> None:
+    waves = await _covering_waves(chat, grant)
+    if not waves:
+        await _nothing_yet(chat, grant, language)
+        return
+    surveys: dict[str, str] = {}
+    for released in waves:
+        surveys.setdefault(released.wave.survey_key, _title(released, language))
+    if len(surveys) == 1:
+        await _choose_wave(chat, grant, next(iter(surveys)), language)
+        return
+    rows = [[_button(title, a="s", r=grant.id, v=key)] for key, title in surveys.items()]
+    await chat.send(t("results_choose_survey", language), _keyboard(rows))
+
+
+async def _choose_wave(chat: Chat, grant: Grant, survey_key: str, language: str) -> None:
+    waves = await _covering_waves(chat, grant, survey_key)
+    if not waves:
+        await _refuse(chat, language)
+        return
+    rows = [
+        [_button(f"{r.wave.label} ({r.wave.opens_on:%b %Y})", a="w", r=grant.id, w=r.wave.id)]
+        for r in waves
+    ]
+    await chat.send(
+        t("results_choose_wave", language, survey=_title(waves[0], language)), _keyboard(rows)
+    )
+
+
+async def _scope(chat: Chat, grant: Grant, released: Released, scope: str, language: str) -> None:
+    tree = views.Tree(released.publication)
+    wave_id = released.wave.id
+    files = [
+        _button(t(f"results_{fmt}", language), a="f", r=grant.id, w=wave_id, u=scope, v=fmt)
+        for fmt in FILE_FORMATS
+    ]
+    rows = [[_button(t("results_summary_button", language), a="m", r=grant.id, w=wave_id, u=scope)]]
+    rows += [files[:1], files[1:]]
+    children = sorted(tree.children.get(scope, []))[:MAX_CHILDREN]
+    names = [tree.units[c].name for c in children]
+    unit_buttons = [
+        _button(name, a="u", r=grant.id, w=wave_id, u=code)
+        for code, name in zip(children, names, strict=True)
+    ]
+    rows += [unit_buttons[i : i + 2] for i in range(0, len(unit_buttons), 2)]
+    parent = tree.units[scope].parent
+    if scope != grant.unit and parent is not None:
+        rows.append(
+            [
+                _button(
+                    t("results_up", language, scope=tree.units[parent].name),
+                    a="u",
+                    r=grant.id,
+                    w=wave_id,
+                    u=parent,
+                )
+            ]
+        )
+    text = t(
+        "results_scope",
+        language,
+        survey=_title(released, language),
+        wave=released.wave.label,
+        scope=tree.units[scope].name,
+    )
+    await chat.send(text, _keyboard(rows))
+
+
+# --- a summary ------------------------------------------------------------------------------
+
+
+def _view(released: Released, scope: str) -> Tables:
+    return views.tables(released.publication, scope=scope, today=uk_today())
+
+
+def summary_text(summary: Summary, survey_title: str, language: str) -> str:
+    """A unit's summary in plain words; every number is one the publication shows."""
+    lines = [
+        t(
+            "results_heading",
+            language,
+            survey=survey_title,
+            wave=summary.wave_label,
+            scope=summary.scope_name,
+        ),
+        "",
+    ]
+    if summary.respondents is None:
+        lines.append(t("results_rate_hidden", language))
+    elif summary.rate is not None:
+        headcount = round(summary.respondents * 100 / summary.rate) if summary.rate else 0
+        lines.append(
+            t(
+                "results_rate",
+                language,
+                n=summary.respondents,
+                rate=summary.rate,
+                headcount=headcount,
+            )
+        )
+    else:
+        lines.append(t("results_count", language, n=summary.respondents))
+    if not summary.items:
+        lines += ["", t("results_no_items", language)]
+    else:
+        lines += ["", t("results_strongest", language)]
+        lines += [f"• {localise(i.text, language)}: {i.value:.0f}%" for i in summary.strongest]
+        if summary.weakest:
+            lines += ["", t("results_weakest", language)]
+            lines += [f"• {localise(i.text, language)}: {i.value:.0f}%" for i in summary.weakest]
+    if summary.previous_label is not None and summary.items:
+        changes = summary.changes
+        if changes:
+            points = t("results_points", language)
+            lines += ["", t("results_since", language, previous=summary.previous_label)]
+            lines += [f"• {localise(i.text, language)}: {i.change:+.0f} {points}" for i in changes]
+        else:
+            lines += ["", t("results_no_change", language, previous=summary.previous_label)]
+    if summary.gaps:
+        lines += ["", t("results_gaps", language)]
+        lines += [
+            "• "
+            + t(
+                "results_gap",
+                language,
+                question=localise(g.question, language),
+                group=g.group,
+                value=g.value,
+                rest=g.rest_value,
+            )
+            for g in summary.gaps[:5]
+        ]
+    else:
+        lines += ["", t("results_no_gaps", language)]
+    return "\n".join(lines)
+
+
+def _chart_maker(
+    tables: Tables, summary: Summary, language: str
+) -> Callable[[], tuple[bytes, str]]:
+    """What draws the summary's chart (off the event loop): the unit's agreement items,
+    with the whole wave's figure beside each where the publication shows it."""
+    results = tables.results
+    whole = results[(results["breakdown"] == "all") & ~results["suppressed"]]
+    service = dict(zip(whole["question"], whole["pct_favourable"], strict=True))
+    whole_wave = summary.scope is not None and any(
+        summary.scope == code and parent == ""
+        for code, parent in zip(
+            tables.response_rates["unit"], tables.response_rates["parent"], strict=True
+        )
+    )
+
+    def draw() -> tuple[bytes, str]:
+        chart = items_chart(
+            t("results_chart_title", language, scope=summary.scope_name),
+            [localise(i.text, language) for i in summary.items],
+            [i.value for i in summary.items],
+            [None if whole_wave else service.get(i.key) for i in summary.items],
+            t("results_chart_service", language),
+        )
+        return chart.png, chart.alt
+
+    return draw
+
+
+async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, language: str) -> None:
+    tables = _view(released, scope)
+    summary = summarise(tables)
+    roles.record(
+        chat.uow,
+        grant,
+        survey_key=released.wave.survey_key,
+        wave_id=released.wave.id,
+        scope=scope,
+        fmt="summary",
+        day=uk_today(),
+    )
+    if summary.items:
+        draw = _chart_maker(tables, summary, language)
+        bot, chat_id = chat.bot, chat.chat_id
+
+        async def photo() -> None:
+            png, alt = await asyncio.get_running_loop().run_in_executor(_drawing, draw)
+            await bot.send_photo(chat_id, BufferedInputFile(png, "results.png"), caption=alt[:1024])
+
+        chat.tap.reply(photo)
+    wave_id = released.wave.id
+    if grant.at_desk:
+        rows = [
+            [_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")]
+        ]
+    else:
+        rows = [
+            [_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")],
+            [_button(t("results_earlier", language), a="e", r=grant.id)],
+        ]
+    await chat.send(summary_text(summary, _title(released, language), language), _keyboard(rows))
+
+
+# --- a file ---------------------------------------------------------------------------------
+
+
+async def _file(
+    chat: Chat, grant: Grant, released: Released, scope: str, fmt: str, language: str
+) -> None:
+    tables = _view(released, scope)
+    roles.record(
+        chat.uow,
+        grant,
+        survey_key=released.wave.survey_key,
+        wave_id=released.wave.id,
+        scope=scope,
+        fmt=fmt,
+        day=uk_today(),
+    )
+    caption = t(
+        "results_document",
+        language,
+        survey=_title(released, language),
+        wave=released.wave.label,
+        scope=tables.scope_name,
+    )
+    bot, chat_id = chat.bot, chat.chat_id
+
+    async def document() -> None:
+        with contextlib.suppress(TelegramAPIError):  # only a courtesy
+            await bot.send_chat_action(chat_id, "upload_document")
+        data = await asyncio.get_running_loop().run_in_executor(
+            _drawing, report.render, tables, fmt
+        )
+        await bot.send_document(
+            chat_id, BufferedInputFile(data, report.file_name(tables, fmt)), caption=caption
+        )
+
+    chat.tap.reply(document)
+
+
+# --- presses --------------------------------------------------------------------------------
+
+
+async def press(chat: Chat, data: Res) -> None:
+    """A results button: checked against the roles held now, then done."""
+    language = await chat.language()
+    grant = await _grant(chat, data.r)
+    if grant is None:
+        await _refuse(chat, language)
+        return
+    if data.a == "g":
+        await _open(chat, grant, language)
+        return
+    if data.a == "s":
+        await _choose_wave(chat, grant, data.v, language)
+        return
+    if data.a == "e":
+        waves = await _covering_waves(chat, grant)
+        if not waves:
+            await _nothing_yet(chat, grant, language)
+            return
+        rows = [
+            [
+                _button(
+                    f"{r.wave.label} ({r.wave.opens_on:%b %Y})",
+                    a="m",
+                    r=grant.id,
+                    w=r.wave.id,
+                    u=grant.unit,
+                )
+            ]
+            for r in waves
+        ]
+        await chat.send(
+            t("results_choose_wave", language, survey=_title(waves[0], language)), _keyboard(rows)
+        )
+        return
+    released = await _covering(chat, grant, data.w)
+    scope = data.u or grant.unit
+    if released is None or not _in_scope(released.publication, grant, scope):
+        await _refuse(chat, language)
+        return
+    if data.a == "w":
+        await _scope(chat, grant, released, grant.unit, language)
+    elif data.a == "u" and grant.at_desk:
+        await _scope(chat, grant, released, scope, language)
+    elif data.a == "m":
+        await _summary(chat, grant, released, scope, language)
+    elif data.a == "f" and data.v in FILE_FORMATS:
+        await _file(chat, grant, released, scope, data.v, language)
+    else:
+        await _refuse(chat, language)

@@ -1,0 +1,231 @@
+"""Roles and /results, as a station manager and a diversity officer use them on a phone.
+
+The real bot runs against the fake Bot API. The service has two released waves of the staff
+pulse; roles are granted with `firevoice role invite`, and every figure the chat shows is
+checked against the CSV report of the same scope, which reads the same publication.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from analysis import synthetic
+from analysis.release import release
+from bot.results import Res
+from storage import bulk, services
+from tests.conftest import ORG_CSV
+from tests.e2e.conftest import BotProcess, Service, bot_env, new_service
+from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
+from tests.integration.test_cli import Cli
+
+LINK = re.compile(r"https://t\.me/" + BOT_USERNAME + r"\?start=([A-Za-z0-9_-]+)")
+
+
+async def released_service(workdir: Path) -> Service:
+    """The test service with two closed and released waves of the staff pulse."""
+    svc = await new_service(f"sqlite+aiosqlite:///{workdir / 'firevoice.db'}", workdir)
+    survey = svc.catalog.get("staff_pulse")
+    monitoring = svc.catalog.get("equality_monitoring")
+    start = date.today() - timedelta(days=120)
+    for index, label in enumerate(("Pulse Q2", "Pulse Q3")):
+        day = start + timedelta(days=90 * index)
+        wave = await services.open_wave(
+            svc.sessions, survey, today=day, label=label, monitoring=monitoring
+        )
+        generated = synthetic.generate(survey, 220, seed=7, wave_index=index, org_csv=ORG_CSV)
+        await bulk.insert_responses(
+            svc.engine, wave.id, survey, list(synthetic.rows(generated)), day
+        )
+        await services.close_wave(
+            svc.sessions, svc.batching, wave.id, today=day + timedelta(days=14)
+        )
+        await release(svc.sessions, svc.engine, wave.id, monitoring=monitoring, today=date.today())
+    return svc
+
+
+@pytest.fixture
+async def results_bot(
+    telegram: FakeTelegram, tmp_path: Path
+) -> AsyncIterator[tuple[BotProcess, Service, Cli]]:
+    svc = await released_service(tmp_path)
+    api_url = f"http://127.0.0.1:{telegram.port}"
+    process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, svc, tmp_path))
+    await process.start()
+    yield process, svc, Cli(tmp_path, svc.database_url)
+    await process.stop()
+    await svc.close()
+
+
+def invite(cli: Cli, *args: str) -> str:
+    result = cli("role", "invite", *args, "--bot", BOT_USERNAME)
+    assert result.returncode == 0, result.stderr
+    match = LINK.search(result.stdout)
+    assert match, result.stdout
+    return match.group(1)
+
+
+def csv_rows(cli: Cli, tmp_path: Path, unit: str, wave: int) -> list[dict[str, str]]:
+    out = tmp_path / f"{unit}.csv"
+    result = cli(
+        "report", "--survey", "staff_pulse", "--format", "csv", "--out", str(out),
+        "--wave", str(wave), "--unit", unit,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(out.read_text())))
+
+
+async def wait_for_file(telegram: FakeTelegram, person: Person, suffix: str) -> bytes:
+    def found() -> bool:
+        return any(k[0] == person.id and n.endswith(suffix) for k, (n, _) in telegram.files.items())
+
+    await telegram.wait_until(found, timeout=60)
+    return next(
+        data for k, (n, data) in telegram.files.items() if k[0] == person.id and n.endswith(suffix)
+    )
+
+
+async def test_a_station_manager_gets_their_stations_summary_chart_and_pdf(
+    results_bot: tuple[BotProcess, Service, Cli], telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    _, svc, cli = results_bot
+    payload = invite(cli, "--role", "manager", "--unit", "STN01", "--label", "Ashford SM")
+    manager = Person(telegram, name="Alex")
+
+    # Before the role: /results refuses politely and the menu has no /results.
+    await manager.say("/results")
+    assert "ask your firevoice administrator" in manager.last().text
+    default_menu = [c for c in telegram.calls_of("setMyCommands") if "scope" not in c.params]
+    assert default_menu
+    assert all("results" not in [x["command"] for x in c.params["commands"]] for c in default_menu)
+
+    await manager.say(f"/start {payload}")
+    assert (
+        "You now hold the role \u201cAshford SM\u201d (manager for Ashford)" in manager.last().text
+    )
+    await telegram.wait_until(
+        lambda: any(
+            c.params.get("scope", {}).get("chat_id") == manager.id
+            and "results" in [x["command"] for x in c.params["commands"]]
+            for c in telegram.calls_of("setMyCommands")
+        )
+    )
+
+    # The link works once.
+    someone = Person(telegram, name="Kim")
+    await someone.say(f"/start {payload}")
+    assert "already been used" in someone.last().text
+    await someone.say("/results")
+    assert "ask your firevoice administrator" in someone.last().text
+
+    mark = manager.mark()
+    await manager.say("/results")
+    summary = await manager.expect("Strongest", since=mark)
+    chart = await wait_for_file(telegram, manager, ".png")
+    assert chart.startswith(b"\x89PNG")
+    assert "Pulse Q3: Ashford" in summary.text
+    assert "Since Pulse Q2:" in summary.text
+
+    # Every figure agrees with the CSV report of the same scope (the same publication).
+    rows = csv_rows(cli, tmp_path, "STN01", 2)
+    station = {
+        r["question"]: float(r["pct_favourable"])
+        for r in rows
+        if r["breakdown"] == "station" and r["group"] == "STN01" and r["pct_favourable"]
+    }
+    shown = re.findall(r"• (.+): (\d+)%", summary.text.split("Since")[0])
+    assert len(shown) == 6
+    texts = {q.text["en"]: q.key for q in svc.catalog.get("staff_pulse").questions}
+    for text, value in shown:
+        assert round(station[texts[text]]) == int(value)
+    counted = re.search(r"(\d+) people answered", summary.text)
+    assert counted
+    assert any(
+        r.get("breakdown") == "station"
+        and r.get("group") == "STN01"
+        and r.get("n") == counted.group(1)
+        for r in rows
+    )
+
+    # The full report as a PDF, sent as a document.
+    await manager.press("Full report (PDF)")
+    pdf = await wait_for_file(telegram, manager, ".pdf")
+    assert pdf.startswith(b"%PDF")
+
+    # A forged button for a unit outside the role is refused, and nothing is sent.
+    files_before = len(telegram.files)
+    mark = manager.mark()
+    forged = Res(a="f", r=1, w=2, u="S-AREA", v="csv").pack()
+    await manager.press_data(summary, forged)
+    await manager.expect("not covered by your role", since=mark)
+    assert len(telegram.files) == files_before
+
+    # Every view and download is in the access log.
+    log = cli("audit")
+    assert log.returncode == 0, log.stderr
+    assert re.search(r"Ashford SM\s+STN01\s+2\s+summary", log.stdout)
+    assert re.search(r"Ashford SM\s+STN01\s+2\s+pdf", log.stdout)
+    assert "S-AREA" not in log.stdout
+
+
+async def test_an_officer_chooses_wave_and_scope_and_gets_the_file(
+    results_bot: tuple[BotProcess, Service, Cli], telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    process, _, cli = results_bot
+    payload = invite(
+        cli, "--role", "officer", "--unit", "NFRS", "--label", "EDI officer", "--expires", "2h"
+    )
+    officer = Person(telegram, name="Ola", language="en")
+    await officer.say(f"/start {payload}")
+    await officer.say("/results")
+    assert "Which wave" in officer.last().text
+    mark = officer.mark()
+    await officer.press("Pulse Q2")
+    await officer.expect("results for Northshire", since=mark)
+    mark = officer.mark()
+    await officer.press("North Area")
+    await officer.expect("results for North Area", since=mark)
+    await officer.press("Data (CSV)")
+    sent = (await wait_for_file(telegram, officer, ".csv")).decode()
+    assert sorted(csv.DictReader(io.StringIO(sent)), key=str) == sorted(
+        csv_rows(cli, tmp_path, "N-AREA", 1), key=str
+    )
+
+    # Revoked: /results stops at once, and the menu loses /results when the bot next tidies.
+    listed = cli("role", "list")
+    assert re.search(r"officer\s+NFRS\s+active", listed.stdout)
+    role_id = re.search(r"(\d+)\s+officer", listed.stdout)
+    assert role_id
+    assert cli("role", "revoke", role_id.group(1)).returncode == 0
+    await officer.say("/results")
+    assert "ask your firevoice administrator" in officer.last().text
+    await process.stop()
+    await process.start()
+    await telegram.wait_until(
+        lambda: any(
+            c.params.get("scope", {}).get("chat_id") == officer.id
+            for c in telegram.calls_of("deleteMyCommands")
+        ),
+        timeout=30,
+    )
+
+
+async def test_a_manager_reads_results_in_welsh(
+    results_bot: tuple[BotProcess, Service, Cli], telegram: FakeTelegram
+) -> None:
+    _, _, cli = results_bot
+    payload = invite(cli, "--role", "manager", "--unit", "STN01", "--label", "Rheolwr Ashford")
+    manager = Person(telegram, name="Rhys", language="cy")
+    await manager.say(f"/start {payload}")
+    assert "Mae gennych y rôl" in manager.last().text
+    mark = manager.mark()
+    await manager.say("/results")
+    summary = await manager.expect("Cryfaf", since=mark)
+    assert "Ers Pulse Q2" in summary.text
+    assert "Adroddiad llawn (PDF)" in str(summary.buttons)
