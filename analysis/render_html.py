@@ -42,7 +42,8 @@ def _table(table: Table) -> str:
     return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
-def _block(block: Block) -> str:
+def block_html(block: Block) -> str:
+    """One block of the report document as HTML (the dashboard shows them too)."""
     if isinstance(block, Heading):
         anchor = f" id='{escape(block.anchor)}'" if block.anchor else ""
         return f"<h{block.level}{anchor}>{escape(block.text)}</h{block.level}>"
@@ -70,7 +71,7 @@ def _block(block: Block) -> str:
 
 def render(tables: Tables) -> str:
     doc = document.build(tables)
-    body = "\n".join(_block(block) for block in doc)
+    body = "\n".join(block_html(block) for block in doc)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -7,9 +7,13 @@ format or scope, is read from that same stored publication.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,6 +24,8 @@ from storage import reporting
 from storage.models import Wave
 from storage.services import Sessions
 from surveys.model import Survey
+
+T = TypeVar("T")
 
 
 class ReportError(Exception):
@@ -113,3 +119,13 @@ def render(tables: Tables, fmt: str) -> bytes:
 def file_name(tables: Tables, fmt: str) -> str:
     scope = tables.scope or "all"
     return f"{tables.survey_key}-wave{tables.wave_id}-{scope}.{fmt}"
+
+
+# Charts and files are drawn off the event loop, one at a time (matplotlib's pyplot is not
+# thread-safe), so people answering surveys are not kept waiting.
+_drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="firevoice-draw")
+
+
+async def off_loop(work: Callable[..., T], *args: object) -> T:
+    """Run drawing or rendering work in the one drawing thread."""
+    return await asyncio.get_running_loop().run_in_executor(_drawing, work, *args)

@@ -930,7 +930,7 @@ def role_revoke(role_id: Annotated[int, typer.Argument(help="The role's id.")]) 
     from storage import roles
 
     async def work(application: App) -> Any:
-        return await roles.revoke(application.sessions, role_id, today=uk_today())
+        return await roles.revoke(application.sessions, role_id, now=time.time(), today=uk_today())
 
     row = _with_app(work)
     typer.echo(f"revoked role {row.id} ({row.role} for {row.unit_code}, {row.label})")

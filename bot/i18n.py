@@ -521,6 +521,103 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "{survey}, {wave}, {scope}. Daw pob ffigur o gyhoeddiad gwarchodedig y don.",
     },
     "results_preparing": {"en": "Preparing the file…", "cy": "Yn paratoi'r ffeil…"},
+    "cmd_dashboard": {
+        "en": "Sign in to the results dashboard",
+        "cy": "Mewngofnodi i'r dangosfwrdd",
+    },
+    "dashboard_link": {
+        "en": (
+            "Your sign-in link for the results dashboard ({label}). It works once, for 10 "
+            "minutes; do not forward it.\n{url}"
+        ),
+        "cy": (
+            "Eich dolen fewngofnodi ar gyfer y dangosfwrdd canlyniadau ({label}). Mae'n "
+            "gweithio unwaith, am 10 munud; peidiwch â'i hanfon ymlaen.\n{url}"
+        ),
+    },
+    "dashboard_off": {
+        "en": "This service has not set up the web dashboard. /results works here in the chat.",
+        "cy": "Nid yw'r gwasanaeth hwn wedi sefydlu'r dangosfwrdd gwe. Mae /results yn gweithio yma yn y sgwrs.",
+    },
+    # --- the web dashboard (web/) ---
+    "web_title": {"en": "firevoice results", "cy": "Canlyniadau firevoice"},
+    "web_skip": {"en": "Skip to the results", "cy": "Neidio i'r canlyniadau"},
+    "web_signin_title": {
+        "en": "Sign in to the results dashboard",
+        "cy": "Mewngofnodi i'r dangosfwrdd canlyniadau",
+    },
+    "web_signin_intro": {
+        "en": "This link signs you in once. It stops working 10 minutes after the bot sent it.",
+        "cy": "Mae'r ddolen hon yn eich mewngofnodi unwaith. Mae'n peidio â gweithio 10 munud ar ôl i'r bot ei hanfon.",
+    },
+    "web_signin_button": {"en": "Sign in", "cy": "Mewngofnodi"},
+    "web_signin_bad": {
+        "en": (
+            "This sign-in link has expired or has already been used. Send /dashboard to the "
+            "bot in Telegram for a new one."
+        ),
+        "cy": (
+            "Mae'r ddolen fewngofnodi hon wedi dod i ben neu wedi'i defnyddio eisoes. "
+            "Anfonwch /dashboard at y bot yn Telegram i gael un newydd."
+        ),
+    },
+    "web_signed_out": {
+        "en": "You are not signed in. Send /dashboard to the bot in Telegram for a sign-in link.",
+        "cy": "Nid ydych wedi mewngofnodi. Anfonwch /dashboard at y bot yn Telegram i gael dolen fewngofnodi.",
+    },
+    "web_signout": {"en": "Sign out", "cy": "Allgofnodi"},
+    "web_as": {
+        "en": "Signed in as {label} ({role} for {unit}).",
+        "cy": "Wedi mewngofnodi fel {label} ({role} ar gyfer {unit}).",
+    },
+    "web_overview": {"en": "Overview", "cy": "Trosolwg"},
+    "web_heatmap": {"en": "Units and questions", "cy": "Unedau a chwestiynau"},
+    "web_full": {"en": "Full results", "cy": "Canlyniadau llawn"},
+    "web_downloads": {"en": "Downloads", "cy": "Lawrlwythiadau"},
+    "web_audit": {"en": "Access log", "cy": "Cofnod mynediad"},
+    "web_wave": {"en": "Wave", "cy": "Ton"},
+    "web_unit": {"en": "Unit", "cy": "Uned"},
+    "web_show": {"en": "Show", "cy": "Dangos"},
+    "web_heatmap_caption": {
+        "en": (
+            "% agreeing, by unit and question. ▲ at least 5 points above the whole service, "
+            "▼ at least 5 below; hidden cells are groups too small to show."
+        ),
+        "cy": (
+            "% yn cytuno, fesul uned a chwestiwn. ▲ o leiaf 5 pwynt uwchlaw'r gwasanaeth "
+            "cyfan, ▼ o leiaf 5 islaw; mae celloedd cudd yn grwpiau rhy fach i'w dangos."
+        ),
+    },
+    "web_above": {"en": "above the whole service", "cy": "uwchlaw'r gwasanaeth cyfan"},
+    "web_below": {"en": "below the whole service", "cy": "islaw'r gwasanaeth cyfan"},
+    "web_hidden": {"en": "hidden", "cy": "cudd"},
+    "web_service_row": {"en": "Whole service", "cy": "Y gwasanaeth cyfan"},
+    "web_full_intro": {
+        "en": "The full results for this scope, as in the PDF report (in English).",
+        "cy": "Y canlyniadau llawn ar gyfer y cwmpas hwn, fel yn yr adroddiad PDF (yn Saesneg).",
+    },
+    "web_downloads_intro": {
+        "en": "The results for this scope as a file. Every download is recorded in the access log.",
+        "cy": "Y canlyniadau ar gyfer y cwmpas hwn fel ffeil. Cofnodir pob lawrlwythiad yn y cofnod mynediad.",
+    },
+    "web_html": {"en": "Web page (HTML)", "cy": "Tudalen we (HTML)"},
+    "web_audit_intro": {
+        "en": "Every view and download of results by a role holder, newest first.",
+        "cy": "Pob golwg a lawrlwythiad o ganlyniadau gan ddeiliad rôl, y mwyaf diweddar yn gyntaf.",
+    },
+    "web_audit_columns": {
+        "en": "Day|Role|Label|Survey|Wave|Scope|What",
+        "cy": "Diwrnod|Rôl|Label|Arolwg|Ton|Cwmpas|Beth",
+    },
+    "web_no_access": {
+        "en": "That is outside what your role covers.",
+        "cy": "Mae hynny y tu allan i'r hyn y mae eich rôl yn ei gwmpasu.",
+    },
+    "web_bad_request": {
+        "en": "That address is not one the dashboard understands: {what}.",
+        "cy": "Nid yw'r cyfeiriad hwnnw'n un y mae'r dangosfwrdd yn ei ddeall: {what}.",
+    },
+    "web_language": {"en": "Cymraeg", "cy": "English"},
 }
 
 

@@ -1,4 +1,5 @@
-"""The bot's command menu: everyone's, and a role holder's (which adds /results).
+"""The bot's command menu: everyone's, and a role holder's (which adds /results, and
+/dashboard where the service runs the web dashboard).
 
 A command appears in a person's menu only if they may use it: the default menu has the
 respondent's commands; a role holder's private chat gets its own menu with /results when
@@ -23,10 +24,11 @@ COMMANDS = [
     ("help", "cmd_help"),
 ]
 ROLE_COMMANDS = [("results", "cmd_results")]
+DASHBOARD_COMMANDS = [("dashboard", "cmd_dashboard")]
 
 
-def commands(language: str, *, role: bool = False) -> list[BotCommand]:
-    chosen = (ROLE_COMMANDS if role else []) + COMMANDS
+def commands(language: str, *, role: bool = False, dashboard: bool = False) -> list[BotCommand]:
+    chosen = (ROLE_COMMANDS if role else []) + (DASHBOARD_COMMANDS if dashboard else []) + COMMANDS
     return [BotCommand(command=c, description=t(key, language)) for c, key in chosen]
 
 
@@ -39,11 +41,14 @@ async def set_default(bot: Bot) -> None:
         await bot.set_my_commands(commands(language), language_code=_code(language))
 
 
-async def set_for_role_holder(bot: Bot, chat_id: int) -> None:
+async def set_for_role_holder(bot: Bot, chat_id: int, *, dashboard: bool) -> None:
+    """/results (and /dashboard, where the service runs it) in this chat's menu."""
     scope = BotCommandScopeChat(chat_id=chat_id)
     for language in SUPPORTED:
         await bot.set_my_commands(
-            commands(language, role=True), scope=scope, language_code=_code(language)
+            commands(language, role=True, dashboard=dashboard),
+            scope=scope,
+            language_code=_code(language),
         )
 
 

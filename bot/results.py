@@ -11,51 +11,41 @@ written to the access log in the press's own transaction.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+)
 
 from analysis import report, views
 from analysis.charts import items_chart
-from analysis.publication import Publication
-from analysis.release import read_publication
+from analysis.released import Released, covering, covering_waves
 from analysis.summary import Summary, summarise
 from analysis.tables import Tables
 from bot import menus
 from bot.chat import Chat
 from bot.i18n import t
 from bot.keyboards import choice_label
-from storage import roles
-from storage.models import Wave
+from storage import dashboard, roles
 from surveys import sealing
-from surveys.access import Grant, by_precedence, may_see_survey, subtree
+from surveys.access import Grant, by_precedence
 from surveys.cadence import uk_today
 from surveys.links import RoleTicket
-from surveys.model import SurveyKind
 from surveys.pseudonym import role_holder
 from surveys.text import localise
 
 log = logging.getLogger("firevoice.results")
 
 FILE_FORMATS = ("pdf", "xlsx", "csv")
-MAX_WAVES = 12  # buttons for earlier waves
 MAX_CHILDREN = 40  # units to drill into from one scope
-_CACHED = 16
-
-# Charts and files are drawn off the event loop, one at a time (matplotlib's pyplot is
-# not thread-safe), so people answering surveys are not kept waiting.
-_drawing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="firevoice-draw")
-# Publications never change once stored: keep the last few read, by their row id.
-_publications: OrderedDict[int, Publication] = OrderedDict()
 
 
 class Res(CallbackData, prefix="fr"):
@@ -108,76 +98,45 @@ async def bind(chat: Chat, ticket: RoleTicket) -> None:
     log.info("role %s (%s) was bound to the person who opened its invitation", row.id, row.role)
 
     async def menu() -> None:
-        await menus.set_for_role_holder(chat.bot, chat.chat_id)
+        await menus.set_for_role_holder(
+            chat.bot, chat.chat_id, dashboard=bool(chat.app.settings.dashboard_url)
+        )
 
     chat.tap.reply(menu)
 
 
+# --- /dashboard ----------------------------------------------------------------------------
+
+
+async def dashboard_link(chat: Chat) -> None:
+    """A single-use sign-in link to the web dashboard for each role the person holds,
+    with link previews off (a preview fetch would not use it up anyway: web/app.py)."""
+    language = await chat.language()
+    grants = by_precedence(await roles.grants_of(chat.uow, holder(chat)))
+    if not grants:
+        await chat.send(t("results_no_role", language))
+        return
+    base = chat.app.settings.dashboard_url
+    if not base:
+        await chat.send(t("dashboard_off", language))
+        return
+    texts = []
+    for grant in grants:
+        token = await dashboard.issue_ticket(chat.uow, grant.id, now=time.time())
+        url = f"{base}/dashboard/signin?t={token}"
+        texts.append(t("dashboard_link", language, label=grant.label, url=url))
+    bot, chat_id = chat.bot, chat.chat_id
+
+    async def send() -> None:
+        for text in texts:
+            await bot.send_message(
+                chat_id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+
+    chat.tap.reply(send)
+
+
 # --- what a role may see --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Released:
-    wave: Wave
-    publication: Publication
-
-
-def _kind(wave: Wave) -> SurveyKind | None:
-    try:
-        return SurveyKind(str((wave.definition or {}).get("kind")))
-    except ValueError:
-        return None
-
-
-async def _publication(chat: Chat, publication_id: int) -> Publication | None:
-    cached = _publications.get(publication_id)
-    if cached is not None:
-        _publications.move_to_end(publication_id)
-        return cached
-    row = await chat.uow.publications.document(publication_id)
-    if row is None:
-        return None
-    publication = read_publication(row)
-    _publications[publication_id] = publication
-    while len(_publications) > _CACHED:
-        _publications.popitem(last=False)
-    return publication
-
-
-async def _released(chat: Chat, grant: Grant, survey_key: str | None = None) -> list[Wave]:
-    """Released waves of surveys the role may see, newest first (not yet checked for the
-    role's unit, which needs each wave's publication)."""
-    waves = []
-    for wave, _ in await chat.uow.publications.in_force():
-        kind = _kind(wave)
-        if kind is None or not may_see_survey(grant.role, kind):
-            continue
-        if survey_key is None or wave.survey_key == survey_key:
-            waves.append(wave)
-    return waves[::-1]
-
-
-async def _covering(chat: Chat, grant: Grant, wave_id: int) -> Released | None:
-    """The wave's publication, if the role may see that wave and its unit was in it."""
-    for wave, publication_id in await chat.uow.publications.in_force():
-        if wave.id != wave_id:
-            continue
-        kind = _kind(wave)
-        if kind is None or not may_see_survey(grant.role, kind):
-            return None
-        publication = await _publication(chat, publication_id)
-        if publication is None or grant.unit not in _parents(publication):
-            return None
-        return Released(wave, publication)
-    return None
-
-
-def _parents(publication: Publication) -> dict[str, str | None]:
-    return {u.code: u.parent for u in publication.units}
-
-
-def _in_scope(publication: Publication, grant: Grant, scope: str) -> bool:
-    return scope in subtree(_parents(publication), grant.unit)
 
 
 async def _grant(chat: Chat, role_id: int) -> Grant | None:
@@ -185,12 +144,6 @@ async def _grant(chat: Chat, role_id: int) -> Grant | None:
         if grant.id == role_id:
             return grant
     return None
-
-
-def _title(released: Released, language: str) -> str:
-    definition = released.wave.definition or {}
-    title = definition.get("title")
-    return localise(title, language) if title else released.wave.survey_key
 
 
 async def _refuse(chat: Chat, language: str) -> None:
@@ -228,14 +181,7 @@ async def _nothing_yet(chat: Chat, grant: Grant, language: str) -> None:
 async def _covering_waves(
     chat: Chat, grant: Grant, survey_key: str | None = None
 ) -> list[Released]:
-    out = []
-    for wave in await _released(chat, grant, survey_key):
-        released = await _covering(chat, grant, wave.id)
-        if released is not None:
-            out.append(released)
-        if len(out) >= MAX_WAVES:
-            break
-    return out
+    return await covering_waves(chat.uow, grant, survey_key)
 
 
 async def _latest_summary(chat: Chat, grant: Grant, language: str) -> None:
@@ -252,8 +198,8 @@ async def _choose_survey(chat: Chat, grant: Grant, language: str) -> None:
         await _nothing_yet(chat, grant, language)
         return
     surveys: dict[str, str] = {}
-    for released in waves:
-        surveys.setdefault(released.wave.survey_key, _title(released, language))
+    for found in waves:
+        surveys.setdefault(found.wave.survey_key, found.title(language))
     if len(surveys) == 1:
         await _choose_wave(chat, grant, next(iter(surveys)), language)
         return
@@ -271,7 +217,7 @@ async def _choose_wave(chat: Chat, grant: Grant, survey_key: str, language: str)
         for r in waves
     ]
     await chat.send(
-        t("results_choose_wave", language, survey=_title(waves[0], language)), _keyboard(rows)
+        t("results_choose_wave", language, survey=waves[0].title(language)), _keyboard(rows)
     )
 
 
@@ -307,7 +253,7 @@ async def _scope(chat: Chat, grant: Grant, released: Released, scope: str, langu
     text = t(
         "results_scope",
         language,
-        survey=_title(released, language),
+        survey=released.title(language),
         wave=released.wave.label,
         scope=tree.units[scope].name,
     )
@@ -428,7 +374,7 @@ async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, lan
         bot, chat_id = chat.bot, chat.chat_id
 
         async def photo() -> None:
-            png, alt = await asyncio.get_running_loop().run_in_executor(_drawing, draw)
+            png, alt = await report.off_loop(draw)
             await bot.send_photo(chat_id, BufferedInputFile(png, "results.png"), caption=alt[:1024])
 
         chat.tap.reply(photo)
@@ -442,7 +388,7 @@ async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, lan
             [_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")],
             [_button(t("results_earlier", language), a="e", r=grant.id)],
         ]
-    await chat.send(summary_text(summary, _title(released, language), language), _keyboard(rows))
+    await chat.send(summary_text(summary, released.title(language), language), _keyboard(rows))
 
 
 # --- a file ---------------------------------------------------------------------------------
@@ -464,7 +410,7 @@ async def _file(
     caption = t(
         "results_document",
         language,
-        survey=_title(released, language),
+        survey=released.title(language),
         wave=released.wave.label,
         scope=tables.scope_name,
     )
@@ -473,9 +419,7 @@ async def _file(
     async def document() -> None:
         with contextlib.suppress(TelegramAPIError):  # only a courtesy
             await bot.send_chat_action(chat_id, "upload_document")
-        data = await asyncio.get_running_loop().run_in_executor(
-            _drawing, report.render, tables, fmt
-        )
+        data = await report.off_loop(report.render, tables, fmt)
         await bot.send_document(
             chat_id, BufferedInputFile(data, report.file_name(tables, fmt)), caption=caption
         )
@@ -517,21 +461,21 @@ async def press(chat: Chat, data: Res) -> None:
             for r in waves
         ]
         await chat.send(
-            t("results_choose_wave", language, survey=_title(waves[0], language)), _keyboard(rows)
+            t("results_choose_wave", language, survey=waves[0].title(language)), _keyboard(rows)
         )
         return
-    released = await _covering(chat, grant, data.w)
+    found = await covering(chat.uow, grant, data.w)
     scope = data.u or grant.unit
-    if released is None or not _in_scope(released.publication, grant, scope):
+    if found is None or not found.in_scope(grant, scope):
         await _refuse(chat, language)
         return
     if data.a == "w":
-        await _scope(chat, grant, released, grant.unit, language)
+        await _scope(chat, grant, found, grant.unit, language)
     elif data.a == "u" and grant.at_desk:
-        await _scope(chat, grant, released, scope, language)
+        await _scope(chat, grant, found, scope, language)
     elif data.a == "m":
-        await _summary(chat, grant, released, scope, language)
+        await _summary(chat, grant, found, scope, language)
     elif data.a == "f" and data.v in FILE_FORMATS:
-        await _file(chat, grant, released, scope, data.v, language)
+        await _file(chat, grant, found, scope, data.v, language)
     else:
         await _refuse(chat, language)

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -43,7 +44,7 @@ from bot.i18n import SUPPORTED, t
 from bot.outbox import Sender, Traffic
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
-from storage import outbox, roles, schedules, services
+from storage import dashboard, outbox, roles, schedules, services
 from storage.models import RoleGrant
 from storage.uow import UnitOfWork
 from surveys.cadence import parse_reminders, reminder_days, uk_today
@@ -265,7 +266,12 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
                 state,
             )
             await bot.delete_webhook(drop_pending_updates=False)
-            await poll(bot, dispatcher, stop_on_signals())
+            dashboard = await serve_dashboard(app) if app.settings.dashboard_url else None
+            try:
+                await poll(bot, dispatcher, stop_on_signals())
+            finally:
+                if dashboard is not None:
+                    await dashboard.cleanup()
         else:
             log.info(
                 "firevoice started (worker %s of %s): webhook %s on port %s; database %s; "
@@ -399,6 +405,9 @@ async def daily(app: App, today: date) -> None:
     await forget_seen_updates(app.sessions, today)
     await outbox.forget_done(app.sessions, today=today, keep_days=app.settings.outbox_keep_days)
     await roles.purge_access_log(app.sessions, today=today, keep_days=app.settings.audit_keep_days)
+    await dashboard.purge(
+        app.sessions, now=time.time(), today=today, keep_days=app.settings.audit_keep_days
+    )
     result = await services.purge_expired(
         app.sessions,
         today=today,
@@ -411,6 +420,24 @@ async def daily(app: App, today: date) -> None:
         result.people,
         result.participations,
     )
+
+
+async def serve_dashboard(app: App) -> Any:
+    """With long polling, the dashboard gets a server of its own (behind the TLS proxy)."""
+    from aiohttp import web
+
+    from web.app import make_web_app
+
+    runner = web.AppRunner(make_web_app(app))
+    await runner.setup()
+    await web.TCPSite(runner, app.settings.dashboard_host, app.settings.dashboard_port).start()
+    log.info(
+        "dashboard at %s (listening on %s:%s)",
+        app.settings.dashboard_url,
+        app.settings.dashboard_host,
+        app.settings.dashboard_port,
+    )
+    return runner
 
 
 async def serve_webhook(
@@ -434,6 +461,10 @@ async def serve_webhook(
         return response
 
     web_app = web.Application(middlewares=[refuse_unsigned])
+    if app.settings.dashboard_url:
+        from web.app import Dashboard
+
+        Dashboard(app).add_to(web_app)
     # Answer Telegram only once the update's changes have committed: a failure answers 500
     # and Telegram delivers the update again (bot/state.py).
     SimpleRequestHandler(dispatcher, bot, handle_in_background=False, secret_token=secret).register(

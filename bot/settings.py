@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.db import sqlite_path
@@ -61,8 +61,42 @@ class Settings(BaseSettings):
     # rest is left for replies), and days a sent message's record is kept.
     outbox_per_second: float = Field(default=26, gt=0, le=27)
     outbox_keep_days: int = Field(default=30, ge=1, le=365)
-    # Days the access log (every view and download of results by a role holder) is kept.
+    # Days the access log (every view and download of results by a role holder) is kept,
+    # and ended dashboard sessions with it.
     audit_keep_days: int = Field(default=730, ge=30, le=3650)
+    # The web dashboard: its public address (unset: no dashboard), where it listens when
+    # the bot uses long polling (with a webhook it shares the webhook's server), and how
+    # long a sign-in lasts.
+    dashboard_url: str | None = None
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = Field(default=8080, ge=1, le=65535)
+    dashboard_session_hours: int = Field(default=8, ge=1, le=24)
+
+    @model_validator(mode="after")
+    def _dashboard_over_https(self) -> Settings:
+        if (
+            self.environment == "production"
+            and self.dashboard_url
+            and not self.dashboard_url.startswith("https://")
+        ):
+            raise ValueError(
+                "FIREVOICE_DASHBOARD_URL must start with https:// in production: the sign-in "
+                "cookie is sent over HTTPS only"
+            )
+        return self
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or not value.split("://", 1)[1]:
+            raise ValueError(
+                "must be the dashboard's public address, e.g. https://results.example.org"
+            )
+        return value
+
     # When people invited to a wave who have not answered are reminded: "halfway" through
     # the wave and/or numbers of days before it closes; empty for no reminders.
     reminders: str = DEFAULT_REMINDERS

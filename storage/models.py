@@ -382,6 +382,31 @@ class AccessRecord(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
 
 
+class DashboardTicket(Base):
+    """A single-use dashboard sign-in link (sent by /dashboard in the chat), by the SHA-256
+    of its random token; it lasts minutes and opens a session only by a POST."""
+
+    __tablename__ = "dashboard_tickets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
+    expires: Mapped[float] = mapped_column(Float)  # Unix time
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class DashboardSession(Base):
+    """A signed-in dashboard session, by the SHA-256 of its cookie's random value. It ends
+    when it expires, on sign-out, or when its role is revoked."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
+    expires: Mapped[float] = mapped_column(Float)  # Unix time
+    ended: Mapped[float | None] = mapped_column(Float)
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+
+
 class PendingResponse(Base):
     """A submitted chat response waiting for its batch (storage/batches.py).
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from storage.models import AccessRecord, RoleGrant
+from storage.models import AccessRecord, DashboardSession, RoleGrant
 from storage.services import ServiceError, Sessions
 from storage.uow import UnitOfWork
 from surveys.access import Grant, RoleKind, check_label
@@ -132,8 +132,8 @@ async def list_roles(sessions: Sessions, *, now: float) -> list[RoleInfo]:
         return [RoleInfo(row, status_of(row, now)) for row in rows]
 
 
-async def revoke(sessions: Sessions, role_id: int, *, today: date) -> RoleGrant:
-    """End a role (and any unused invitation for it) from today."""
+async def revoke(sessions: Sessions, role_id: int, *, now: float, today: date) -> RoleGrant:
+    """End a role from today: its unused invitation and its dashboard sessions with it."""
     async with UnitOfWork(sessions) as uow:
         row = await uow.session.get(RoleGrant, role_id)
         if row is None:
@@ -145,6 +145,11 @@ async def revoke(sessions: Sessions, role_id: int, *, today: date) -> RoleGrant:
         row.revoked_on = today
         row.ticket = None
         uow.session.add(row)
+        await uow.session.execute(
+            update(DashboardSession)
+            .where(DashboardSession.role_id == role_id, DashboardSession.ended.is_(None))
+            .values(ended=now)
+        )
         await uow.commit()
         return row
 

@@ -1,4 +1,4 @@
-"""/results and its buttons (bot/results.py does the work)."""
+"""/results and its buttons, and /dashboard (bot/results.py does the work)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ router.message.filter(F.chat.type == "private")
 @router.message(Command("results"))
 async def results_command(message: Message, tap: Tap, app: App, bot: Bot) -> None:
     await results.command(make_chat(app, bot, message.chat.id, message.from_user, tap))
+
+
+@router.message(Command("dashboard"))
+async def dashboard_command(message: Message, tap: Tap, app: App, bot: Bot) -> None:
+    await results.dashboard_link(make_chat(app, bot, message.chat.id, message.from_user, tap))
 
 
 @router.callback_query(results.Res.filter(), F.message.chat.type == "private")

@@ -8,12 +8,14 @@ import secrets
 import signal
 import sys
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from storage import batches, migrate, services
+from analysis import synthetic
+from analysis.release import release
+from storage import batches, bulk, migrate, services
 from storage.batches import Batching
 from storage.db import make_engine, make_sessionmaker
 from surveys.links import LinkTarget, make_payload
@@ -156,6 +158,28 @@ async def new_service(url: str, workdir: Path) -> Service:
     (workdir / "firevoice.secret").chmod(0o600)
     svc = Service(url, secret)
     await services.import_org(svc.sessions, ORG_CSV)
+    return svc
+
+
+async def released_service(workdir: Path) -> Service:
+    """The test service with two closed and released waves of the staff pulse."""
+    svc = await new_service(f"sqlite+aiosqlite:///{workdir / 'firevoice.db'}", workdir)
+    survey = svc.catalog.get("staff_pulse")
+    monitoring = svc.catalog.get("equality_monitoring")
+    start = date.today() - timedelta(days=120)
+    for index, label in enumerate(("Pulse Q2", "Pulse Q3")):
+        day = start + timedelta(days=90 * index)
+        wave = await services.open_wave(
+            svc.sessions, survey, today=day, label=label, monitoring=monitoring
+        )
+        generated = synthetic.generate(survey, 220, seed=7, wave_index=index, org_csv=ORG_CSV)
+        await bulk.insert_responses(
+            svc.engine, wave.id, survey, list(synthetic.rows(generated)), day
+        )
+        await services.close_wave(
+            svc.sessions, svc.batching, wave.id, today=day + timedelta(days=14)
+        )
+        await release(svc.sessions, svc.engine, wave.id, monitoring=monitoring, today=date.today())
     return svc
 
 

@@ -58,19 +58,19 @@ async def test_expired_forged_and_revoked_invitations_are_refused(sessions: Sess
     wrong = RoleTicket(invitation.ticket.role_id, "x" * 11)
     assert await bind(sessions, wrong, "a" * 64) == roles.Bound.UNKNOWN
     assert await bind(sessions, RoleTicket(999, "x" * 11), "a" * 64) == roles.Bound.UNKNOWN
-    await roles.revoke(sessions, invitation.role.id, today=TODAY)
+    await roles.revoke(sessions, invitation.role.id, now=NOW, today=TODAY)
     assert await bind(sessions, invitation.ticket, "a" * 64) == roles.Bound.REVOKED
     with pytest.raises(services.ServiceError, match="already revoked"):
-        await roles.revoke(sessions, invitation.role.id, today=TODAY)
+        await roles.revoke(sessions, invitation.role.id, now=NOW, today=TODAY)
     with pytest.raises(services.ServiceError, match="no role with id 999"):
-        await roles.revoke(sessions, 999, today=TODAY)
+        await roles.revoke(sessions, 999, now=NOW, today=TODAY)
 
 
 async def test_revoking_ends_the_role_and_queues_the_menu_reset(sessions: Sessions) -> None:
     invitation = await invited(sessions)
     await bind(sessions, invitation.ticket, "a" * 64)
     assert await roles.menus_to_clear(sessions) == []
-    await roles.revoke(sessions, invitation.role.id, today=TODAY)
+    await roles.revoke(sessions, invitation.role.id, now=NOW, today=TODAY)
     async with UnitOfWork(sessions) as uow:
         assert await roles.grants_of(uow, "a" * 64) == []
     pending = await roles.menus_to_clear(sessions)

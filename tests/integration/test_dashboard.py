@@ -1,0 +1,244 @@
+"""The web dashboard over HTTP (web/app.py), as a manager, an officer and an admin use it,
+against a database with two released waves of the staff pulse."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import shutil
+import time
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import App, build_app
+from bot.settings import load_settings
+from storage import dashboard, roles
+from storage.uow import UnitOfWork
+from surveys.access import RoleKind
+from tests.e2e.conftest import released_service
+from tests.integration.test_cli import Cli
+from web.app import HEADERS, make_web_app
+
+
+@pytest.fixture(scope="module")
+def released_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dashboard")
+
+    async def make() -> None:
+        svc = await released_service(folder)
+        await svc.close()
+
+    asyncio.run(make())
+    return folder
+
+
+@pytest.fixture
+async def app(released_db: Path, tmp_path: Path) -> AsyncIterator[App]:
+    for name in ("firevoice.db", "firevoice.secret"):
+        shutil.copyfile(released_db / name, tmp_path / name)
+    (tmp_path / "firevoice.secret").chmod(0o600)
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'firevoice.db'}",
+        secret_key_file=tmp_path / "firevoice.secret",
+        dashboard_url="http://127.0.0.1",
+    )
+    application = build_app(settings)
+    yield application
+    await application.close()
+
+
+async def holder_of(app: App, role: RoleKind, unit: str, label: str) -> int:
+    invitation = await roles.invite(
+        app.sessions, role, unit, label, hours=1, now=time.time(), today=date.today()
+    )
+    async with UnitOfWork(app.sessions) as uow:
+        await roles.bind(
+            uow,
+            invitation.ticket,
+            label.ljust(64, "x")[:64],
+            "x",
+            now=time.time(),
+            today=date.today(),
+        )
+        await uow.commit()
+    return invitation.role.id
+
+
+async def ticket(app: App, role_id: int, now: float | None = None) -> str:
+    async with UnitOfWork(app.sessions) as uow:
+        token = await dashboard.issue_ticket(uow, role_id, now=now or time.time())
+        await uow.commit()
+    return token
+
+
+async def client_for(app: App) -> TestClient:  # type: ignore[type-arg]
+    client = TestClient(TestServer(make_web_app(app)))
+    await client.start_server()
+    return client
+
+
+async def signed_in(app: App, role: RoleKind, unit: str, label: str) -> tuple[TestClient, int]:  # type: ignore[type-arg]
+    role_id = await holder_of(app, role, unit, label)
+    client = await client_for(app)
+    answer = await client.post("/dashboard/signin", data={"t": await ticket(app, role_id)})
+    assert answer.status == 200 and str(answer.url).endswith("/dashboard/")
+    return client, role_id
+
+
+async def test_a_sign_in_link_survives_a_preview_and_opens_one_session(app: App) -> None:
+    role_id = await holder_of(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    token = await ticket(app, role_id)
+    client = await client_for(app)
+    try:
+        for _ in range(2):  # Telegram's preview fetcher, then the person
+            page = await client.get(f"/dashboard/signin?t={token}")
+            assert page.status == 200
+            assert 'method="post"' in await page.text()
+        answer = await client.post("/dashboard/signin", data={"t": token}, allow_redirects=False)
+        assert answer.status == 303
+        cookie = answer.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/dashboard" in cookie
+        overview = await client.get("/dashboard/")
+        text = await overview.text()
+        assert overview.status == 200
+        assert "Signed in as Ashford SM (manager for Ashford)" in text
+        assert "Pulse Q3: Ashford" in text
+        again = await client.post("/dashboard/signin", data={"t": token})
+        assert again.status == 410 and "already been used" in await again.text()
+        stale = await client.get(f"/dashboard/signin?t={token}")
+        assert stale.status == 410
+    finally:
+        await client.close()
+
+
+async def test_an_expired_link_opens_nothing(app: App) -> None:
+    role_id = await holder_of(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    token = await ticket(app, role_id, now=time.time() - dashboard.TICKET_SECONDS - 1)
+    client = await client_for(app)
+    try:
+        answer = await client.post("/dashboard/signin", data={"t": token})
+        assert answer.status == 410 and "expired" in await answer.text()
+        assert (await client.get("/dashboard/")).status == 401
+    finally:
+        await client.close()
+
+
+async def test_pages_need_a_session_and_stay_inside_the_role(app: App, tmp_path: Path) -> None:
+    anonymous = await client_for(app)
+    try:
+        page = await anonymous.get("/dashboard/heatmap")
+        assert page.status == 401 and "Send /dashboard" in await page.text()
+        for name, value in HEADERS.items():
+            assert page.headers[name] == value
+    finally:
+        await anonymous.close()
+
+    client, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    try:
+        outside = await client.get("/dashboard/heatmap?unit=S-AREA")
+        assert outside.status == 403 and "outside what your role covers" in await outside.text()
+        bad = await client.get("/dashboard/?wave=abc")
+        assert bad.status == 400 and "wave=&#39;abc&#39;" in await bad.text()
+        missing = await client.get("/dashboard/?wave=99")
+        assert missing.status == 403
+
+        heat = await client.get("/dashboard/heatmap?wave=1&unit=STN01")
+        html = await heat.text()
+        assert heat.status == 200
+        assert "Ashford Red Watch" in html and "South Area" not in html
+        # The station's figures are the CSV report's (the same publication).
+        cli = Cli(tmp_path, str(app.settings.database_url))
+        out = tmp_path / "stn01.csv"
+        made = cli(
+            "report", "--survey", "staff_pulse", "--format", "csv", "--out", str(out),
+            "--wave", "1", "--unit", "STN01",
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        rows = list(csv.DictReader(io.StringIO(out.read_text())))
+        station = [
+            round(float(r["pct_favourable"]))
+            for r in rows
+            if r["breakdown"] == "station" and r["pct_favourable"]
+        ]
+        row = re.search(r'<th scope="row" class="depth0">Ashford</th>(.*?)</tr>', html, re.S)
+        assert row
+        shown = [int(v) for v in re.findall(r"(\d+)%", row.group(1))]
+        assert shown == station
+    finally:
+        await client.close()
+
+
+async def test_downloads_and_views_are_in_the_access_log(app: App) -> None:
+    client, role_id = await signed_in(app, RoleKind.OFFICER, "NFRS", "EDI officer")
+    try:
+        listing = await client.get("/dashboard/downloads?unit=N-AREA")
+        assert "Spreadsheet (XLSX)" in await listing.text()
+        pdf = await client.get("/dashboard/download/pdf?wave=2&unit=N-AREA")
+        assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
+        assert 'filename="staff_pulse-wave2-N-AREA.pdf"' in pdf.headers["Content-Disposition"]
+        full = await client.get("/dashboard/full?wave=2&unit=N-AREA")
+        assert full.status == 200 and "<table>" in await full.text()
+        unknown = await client.get("/dashboard/download/exe?wave=2")
+        assert unknown.status == 404
+        audit = await client.get("/dashboard/audit")
+        assert audit.status == 403  # officers do not read the access log
+    finally:
+        await client.close()
+    log = [(r.role_id, r.scope, r.wave_id, r.format) for r in await roles.access_log(app.sessions)]
+    assert log == [
+        (role_id, "NFRS", 2, "overview"),  # the page after signing in
+        (role_id, "N-AREA", 2, "pdf"),
+        (role_id, "N-AREA", 2, "full"),
+    ]
+
+    admin, _ = await signed_in(app, RoleKind.ADMIN, "NFRS", "IG admin")
+    try:
+        page = await admin.get("/dashboard/audit")
+        assert page.status == 200 and "EDI officer" in await page.text()
+    finally:
+        await admin.close()
+
+
+async def test_sign_out_needs_the_form_token_and_revoking_ends_the_session(app: App) -> None:
+    client, role_id = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    try:
+        forged = await client.post("/dashboard/signout", data={"csrf": "nope"})
+        assert forged.status == 403
+        assert (await client.get("/dashboard/")).status == 200
+        await roles.revoke(app.sessions, role_id, now=time.time(), today=date.today())
+        after = await client.get("/dashboard/")
+        assert after.status == 401
+    finally:
+        await client.close()
+
+    client, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM 2")
+    try:
+        page = await client.get("/dashboard/")
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', await page.text())
+        assert token
+        out = await client.post("/dashboard/signout", data={"csrf": token.group(1)})
+        assert out.status == 200
+        assert (await client.get("/dashboard/")).status == 401
+    finally:
+        await client.close()
+
+
+async def test_the_dashboard_speaks_welsh(app: App) -> None:
+    client, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Rheolwr")
+    try:
+        switched = await client.get("/dashboard/language/cy?next=/dashboard/heatmap")
+        assert str(switched.url).endswith("/dashboard/heatmap")
+        text = await switched.text()
+        assert '<html lang="cy">' in text and "Unedau a chwestiynau" in text
+        away = await client.get(
+            "/dashboard/language/en?next=https://evil.example/", allow_redirects=False
+        )
+        assert away.headers["Location"] == "/dashboard/"
+    finally:
+        await client.close()

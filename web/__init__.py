@@ -1,0 +1,1 @@
+"""The results dashboard: a server-rendered web app beside the bot (aiohttp + Jinja2)."""

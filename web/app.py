@@ -1,0 +1,387 @@
+"""The results dashboard: routes (thin), sign-in, sessions and security headers.
+
+Pages are views of a released wave's stored publication for a scope inside the signed-in
+role (analysis/released.py, analysis/views.py); nothing here reads responses or releases
+a wave. Sign-in needs no password: /dashboard in the chat sends a single-use link that
+opens a page with a button, and only the button's POST uses the link up, so Telegram's
+link-preview fetcher cannot. Every page view and download is written to the access log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from analysis import document, report, views
+from analysis.released import Released, covering, covering_waves
+from analysis.render_html import block_html
+from analysis.summary import summarise
+from bot.app import App
+from bot.i18n import SUPPORTED, t
+from storage import dashboard, roles
+from storage.uow import UnitOfWork
+from surveys.access import Grant, RoleKind
+from surveys.cadence import uk_today
+from surveys.pseudonym import derive_key
+from surveys.text import localise
+from web.pages import heatmap, units_in_order
+
+PREFIX = "/dashboard"
+COOKIE = "fv_session"
+LANGUAGE_COOKIE = "fv_lang"
+CSRF_PURPOSE = b"firevoice/dashboard-csrf/v1"
+STATIC = Path(__file__).parent / "static"
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # The sign-in link's token must never leave in a Referer header.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+_templates = Environment(
+    loader=PackageLoader("web", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Page(Exception):
+    """Stop and show a message page with this status."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Visit:
+    """One request by a signed-in role holder."""
+
+    request: web.Request
+    grant: Grant
+    session: str
+    language: str
+
+
+def _language(request: web.Request) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in SUPPORTED else "en"
+
+
+def _csrf(app: App, session: str) -> str:
+    key = derive_key(app.secret, CSRF_PURPOSE)
+    return hmac.new(key, session.encode(), hashlib.sha256).hexdigest()
+
+
+def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    language = context.setdefault("language", _language(request))
+    context.setdefault("visit", None)
+
+    def tr(key: str, **values: Any) -> str:
+        return t(key, language, **values)
+
+    html = _templates.get_template(name).render(
+        t=tr, prefix=PREFIX, path=request.path_qs, **context
+    )
+    return web.Response(text=html, content_type="text/html", status=status)
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _message(request: web.Request, status: int, message: str) -> web.Response:
+    return _render(request, "message.html", status=status, message=message)
+
+
+class Dashboard:
+    """The dashboard's routes over the application."""
+
+    def __init__(self, app: App):
+        self.app = app
+        self.secure = app.settings.environment == "production"
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    @web.middleware
+    async def guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if not request.path.startswith(PREFIX):
+            return await handler(request)
+        try:
+            response = await handler(request)
+        except Page as page:
+            response = _message(request, page.status, page.message)
+        except web.HTTPException as exc:
+            if exc.status >= 400:
+                response = _message(request, exc.status, exc.reason)
+            else:
+                raise
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    async def visit(self, request: web.Request) -> Visit:
+        language = _language(request)
+        value = request.cookies.get(COOKIE)
+        grant = (
+            await dashboard.session_grant(self.app.sessions, value, now=time.time())
+            if value
+            else None
+        )
+        if grant is None or value is None:
+            raise Page(401, t("web_signed_out", language))
+        return Visit(request, grant, value, language)
+
+    async def chosen(self, visit: Visit) -> tuple[Released, str, list[Released]]:
+        """The wave and scope a page is for (default: the latest wave, the role's unit)."""
+        query = visit.request.query
+        async with UnitOfWork(self.app.sessions) as uow:
+            waves = await covering_waves(uow, visit.grant)
+            if not waves:
+                unit = await uow.units.by_code(visit.grant.unit)
+                raise Page(
+                    404,
+                    t("results_none", visit.language, unit=unit.name if unit else visit.grant.unit),
+                )
+            wave_text = query.get("wave")
+            if wave_text is None:
+                found: Released | None = waves[0]
+            elif not wave_text.isdigit() or len(wave_text) > 9:
+                raise Page(
+                    400, t("web_bad_request", visit.language, what=f"wave={wave_text[:20]!r}")
+                )
+            else:
+                found = await covering(uow, visit.grant, int(wave_text))
+        scope = query.get("unit") or visit.grant.unit
+        if found is None or not found.in_scope(visit.grant, scope):
+            raise Page(403, t("web_no_access", visit.language))
+        return found, scope, waves
+
+    async def record(self, visit: Visit, found: Released, scope: str, what: str) -> None:
+        async with UnitOfWork(self.app.sessions) as uow:
+            roles.record(
+                uow,
+                visit.grant,
+                survey_key=found.wave.survey_key,
+                wave_id=found.wave.id,
+                scope=scope,
+                fmt=what,
+                day=uk_today(),
+            )
+            await uow.commit()
+
+    def page(
+        self,
+        visit: Visit,
+        name: str,
+        found: Released,
+        scope: str,
+        waves: list[Released],
+        **more: Any,
+    ) -> web.Response:
+        tree = views.Tree(found.publication)
+        units = [
+            (code, "\u2003" * depth + tree.units[code].name)
+            for code, depth in units_in_order(tree, visit.grant.unit)
+            if code in tree.units
+        ]
+        return _render(
+            visit.request,
+            name,
+            language=visit.language,
+            visit=visit,
+            role=t(f"role_{visit.grant.role.value}", visit.language),
+            role_unit=tree.units[visit.grant.unit].name,
+            csrf=_csrf(self.app, visit.session),
+            waves=[(w.wave.id, f"{w.title(visit.language)}: {w.wave.label}") for w in waves],
+            wave=found.wave.id,
+            title=found.title(visit.language),
+            wave_label=found.wave.label,
+            units=units,
+            scope=scope,
+            scope_name=tree.units[scope].name,
+            admin=visit.grant.role == RoleKind.ADMIN,
+            **more,
+        )
+
+    # --- sign-in --------------------------------------------------------------------------
+
+    async def signin_page(self, request: web.Request) -> web.Response:
+        token = request.query.get("t", "")
+        good = await dashboard.ticket_is_good(self.app.sessions, token, now=time.time())
+        if not good:
+            return _message(request, 410, t("web_signin_bad", _language(request)))
+        return _render(request, "signin.html", token=token)
+
+    async def signin(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        token = str(form.get("t", ""))
+        opened = await dashboard.sign_in(
+            self.app.sessions,
+            token,
+            now=time.time(),
+            today=uk_today(),
+            hours=self.app.settings.dashboard_session_hours,
+        )
+        if opened is None:
+            return _message(request, 410, t("web_signin_bad", _language(request)))
+        value, _ = opened
+        response = _see_other(f"{PREFIX}/")
+        response.set_cookie(
+            COOKIE,
+            value,
+            max_age=self.app.settings.dashboard_session_hours * 3600,
+            path=PREFIX,
+            httponly=True,
+            secure=self.secure,
+            samesite="Strict",
+        )
+        return response
+
+    async def signout(self, request: web.Request) -> web.StreamResponse:
+        visit = await self.visit(request)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(self.app, visit.session)):
+            raise Page(403, t("web_bad_request", visit.language, what="csrf"))
+        await dashboard.sign_out(self.app.sessions, visit.session, now=time.time())
+        response = _message(request, 200, t("web_signed_out", visit.language))
+        response.del_cookie(COOKIE, path=PREFIX)
+        return response
+
+    async def language(self, request: web.Request) -> web.Response:
+        code = request.match_info["code"]
+        back = request.query.get("next", f"{PREFIX}/")
+        if not back.startswith(f"{PREFIX}/") or "//" in back or "\\" in back:
+            back = f"{PREFIX}/"
+        response = _see_other(back)
+        if code in SUPPORTED:
+            response.set_cookie(
+                LANGUAGE_COOKIE, code, path=PREFIX, samesite="Strict", secure=self.secure
+            )
+        return response
+
+    # --- pages --------------------------------------------------------------------------
+
+    async def overview(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, waves = await self.chosen(visit)
+        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        summary = summarise(tables)
+        await self.record(visit, found, scope, "overview")
+        language = visit.language
+        return self.page(
+            visit,
+            "overview.html",
+            found,
+            scope,
+            waves,
+            summary=summary,
+            items=[(localise(i.text, language), i) for i in summary.items],
+            gaps=[(localise(g.question, language), g) for g in summary.gaps],
+        )
+
+    async def heatmap(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, waves = await self.chosen(visit)
+        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tree = views.Tree(found.publication)
+        await self.record(visit, found, scope, "heatmap")
+        return self.page(
+            visit,
+            "heatmap.html",
+            found,
+            scope,
+            waves,
+            heat=heatmap(tables, tree, scope, visit.language),
+        )
+
+    async def full(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, waves = await self.chosen(visit)
+        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        doc = await report.off_loop(document.build, tables)
+        await self.record(visit, found, scope, "full")
+        body = Markup("\n".join(block_html(b) for b in doc))  # noqa: S704 - escaped by block_html
+        return self.page(visit, "full.html", found, scope, waves, body=body)
+
+    async def downloads(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, waves = await self.chosen(visit)
+        return self.page(visit, "downloads.html", found, scope, waves, formats=report.FORMATS)
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        visit = await self.visit(request)
+        fmt = request.match_info["fmt"]
+        if fmt not in report.FORMATS:
+            raise Page(404, t("web_bad_request", visit.language, what=f"format {fmt[:10]!r}"))
+        found, scope, _ = await self.chosen(visit)
+        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        await self.record(visit, found, scope, fmt)
+        data = await report.off_loop(report.render, tables, fmt)
+        return web.Response(
+            body=data,
+            content_type=report.MEDIA[fmt],
+            headers={
+                "Content-Disposition": f'attachment; filename="{report.file_name(tables, fmt)}"'
+            },
+        )
+
+    async def audit(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        if visit.grant.role != RoleKind.ADMIN:
+            raise Page(403, t("web_no_access", visit.language))
+        records = await roles.access_log(self.app.sessions)
+        return _render(
+            request,
+            "audit.html",
+            language=visit.language,
+            visit=visit,
+            csrf=_csrf(self.app, visit.session),
+            admin=True,
+            records=list(reversed(records))[:1000],
+            columns=t("web_audit_columns", visit.language).split("|"),
+        )
+
+    async def style(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "style.css")
+
+    # --- wiring -------------------------------------------------------------------------
+
+    def add_to(self, web_app: web.Application) -> None:
+        web_app.middlewares.append(self.guard)
+        web_app.router.add_get(f"{PREFIX}/signin", self.signin_page)
+        web_app.router.add_post(f"{PREFIX}/signin", self.signin)
+        web_app.router.add_post(f"{PREFIX}/signout", self.signout)
+        web_app.router.add_get(f"{PREFIX}/language/{{code}}", self.language)
+        web_app.router.add_get(f"{PREFIX}/", self.overview)
+        web_app.router.add_get(f"{PREFIX}/heatmap", self.heatmap)
+        web_app.router.add_get(f"{PREFIX}/full", self.full)
+        web_app.router.add_get(f"{PREFIX}/downloads", self.downloads)
+        web_app.router.add_get(f"{PREFIX}/download/{{fmt}}", self.download)
+        web_app.router.add_get(f"{PREFIX}/audit", self.audit)
+        web_app.router.add_get(f"{PREFIX}/static/style.css", self.style)
+
+
+def make_web_app(app: App) -> web.Application:
+    """The dashboard alone (long polling serves it on its own port)."""
+    web_app = web.Application()
+    Dashboard(app).add_to(web_app)
+    return web_app
