@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import re
 import shutil
@@ -87,7 +88,7 @@ async def signed_in(app: App, role: RoleKind, unit: str, label: str) -> tuple[Te
     role_id = await holder_of(app, role, unit, label)
     client = await client_for(app)
     answer = await client.post("/dashboard/signin", data={"t": await ticket(app, role_id)})
-    assert answer.status == 200 and str(answer.url).endswith("/dashboard/")
+    assert str(answer.url).endswith("/dashboard/")  # signed in, on the overview
     return client, role_id
 
 
@@ -240,5 +241,57 @@ async def test_the_dashboard_speaks_welsh(app: App) -> None:
             "/dashboard/language/en?next=https://evil.example/", allow_redirects=False
         )
         assert away.headers["Location"] == "/dashboard/"
+    finally:
+        await client.close()
+
+
+ROUTES = ("/dashboard/", "/dashboard/heatmap", "/dashboard/full", "/dashboard/downloads")
+UNITS = {  # the test organisation: code -> (name, codes at or above it)
+    "NFRS": ("Northshire Fire and Rescue Service", {"NFRS"}),
+    "N-AREA": ("North Area", {"NFRS", "N-AREA"}),
+    "S-AREA": ("South Area", {"NFRS", "S-AREA"}),
+    "STN01": ("Ashford", {"NFRS", "N-AREA", "STN01"}),
+    "STN01-RED": ("Ashford Red Watch", {"NFRS", "N-AREA", "STN01", "STN01-RED"}),
+    "STN01-WHITE": ("Ashford White Watch", {"NFRS", "N-AREA", "STN01", "STN01-WHITE"}),
+    "STN02": ("Brookfield (on-call)", {"NFRS", "S-AREA", "STN02"}),
+    "CTRL": ("Fire Control", {"NFRS", "CTRL"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "unit"),
+    [
+        (RoleKind.MANAGER, "STN01"),
+        (RoleKind.MANAGER, "S-AREA"),
+        (RoleKind.OFFICER, "N-AREA"),
+        (RoleKind.ADMIN, "NFRS"),
+        (RoleKind.NETWORK_LEAD, "NFRS"),
+    ],
+)
+async def test_every_route_with_every_role_keeps_to_the_roles_scope(
+    app: App, role: RoleKind, unit: str
+) -> None:
+    client, _ = await signed_in(app, role, unit, f"{role.value} {unit}")
+    try:
+        for code, (_, above) in UNITS.items():
+            inside = unit in above
+            for route in (*ROUTES, "/dashboard/download/csv"):
+                answer = await client.get(f"{route}?wave=1&unit={code}")
+                body = await answer.read()
+                if role == RoleKind.NETWORK_LEAD:  # forum consultations only: none released
+                    assert answer.status == 404, (route, code)
+                    assert b"No results covering" in body
+                elif not inside:
+                    assert answer.status == 403, (route, code)
+                    assert b"outside what your role covers" in body
+                else:
+                    assert answer.status == 200, (route, code)
+                    if route == "/dashboard/heatmap":
+                        # Rows for the scope and what is below it, and no other unit.
+                        rows = re.findall(
+                            r'<th scope="row" class="depth\d+">(.*?)</th>', body.decode()
+                        )
+                        expected = [n for other, (n, up) in UNITS.items() if code in up]
+                        assert sorted(rows) == sorted(html.escape(n) for n in expected)
     finally:
         await client.close()
