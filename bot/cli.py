@@ -188,8 +188,17 @@ def run(
         ),
     ] = 1,
     worker: Annotated[int | None, typer.Option(hidden=True)] = None,
+    demo: Annotated[
+        bool | None,
+        typer.Option(
+            "--demo/--no-demo",
+            help="Without a bot token, on an empty database: load the synthetic demo "
+            "service (default: ask).",
+        ),
+    ] = None,
 ) -> None:
-    """Start the bot: long polling by default, or a webhook server with --webhook."""
+    """Start the bot: long polling by default, or a webhook server with --webhook.
+    Without a bot token (outside production), start the results dashboard alone."""
     from bot.runner import WebhookOptions, run_bot
 
     options = None
@@ -220,6 +229,9 @@ def run(
         )
 
     settings = _settings()
+    if settings.bot_token is None and settings.environment != "production" and not webhook:
+        _first_run(settings, demo)
+        return
     if settings.bot_token is None:
         fail(
             "no bot token configured. Set FIREVOICE_BOT_TOKEN (in the environment or in a "
@@ -265,6 +277,66 @@ def run(
         run_args = ["--webhook", "--public-url", str(public_url), "--host", host]
         run_args += ["--port", str(port), "--path", path, "--workers", str(workers)]
         raise typer.Exit(supervise(run_args, workers))
+
+
+def _first_run(settings: Settings, demo: bool | None) -> None:
+    """No bot token yet: show the product through the dashboard (bot/first_run.py)."""
+    from bot import first_run
+    from bot.polling import stop_on_signals
+    from bot.runner import serve_dashboard
+
+    if settings.dashboard_url is None:
+        settings = settings.model_copy(
+            update={"dashboard_url": f"http://127.0.0.1:{settings.dashboard_port}"}
+        )
+    try:
+        resolve_secret_key(settings)
+    except SettingsError as exc:
+        fail(str(exc))
+    _upgrade(settings)
+    try:
+        application = build_app(settings)
+    except (SettingsError, SurveyFileError) as exc:
+        fail(str(exc))
+    typer.echo("No bot token is set, so firevoice starts the results dashboard alone.")
+
+    async def serve() -> None:
+        try:
+            await _backfill(application)
+            if await first_run.is_empty(application):
+                load = demo
+                if load is None and sys.stdin.isatty():
+                    load = typer.confirm(
+                        "The database is empty. Load the synthetic demo service (made-up "
+                        "data) so there is something to look at?",
+                        default=True,
+                    )
+                if load:
+                    await first_run.load_demo(application, typer.echo, today=date.today())
+                else:
+                    typer.echo(
+                        "Nothing loaded. Import your organisation with 'firevoice org import "
+                        "units.csv' (or run again with --demo)."
+                    )
+            link = await first_run.sign_in_link(
+                application, str(settings.dashboard_url), today=date.today()
+            )
+            runner = await serve_dashboard(application)
+            typer.echo(f"Dashboard: {settings.dashboard_url}/dashboard/")
+            if link:
+                typer.echo(f"Sign in as the administrator (this link works once): {link}")
+            else:
+                typer.echo("There is no organisation yet, so there is nobody to sign in as.")
+            typer.echo(first_run.HOW_TO_ADD_THE_BOT)
+            typer.echo("Press Ctrl+C to stop.")
+            try:
+                await stop_on_signals().wait()
+            finally:
+                await runner.cleanup()
+        finally:
+            await application.close()
+
+    asyncio.run(serve())
 
 
 @db_app.command("upgrade")
@@ -1039,11 +1111,8 @@ def demo(
     per_wave: Annotated[int, typer.Option(help="Synthetic responses per wave.")] = 450,
 ) -> None:
     """Build a synthetic service with three waves of responses and write HTML and PDF reports."""
-    from datetime import timedelta
-
-    from analysis import synthetic
     from analysis.report import build
-    from storage import bulk
+    from bot import demo as demo_service
 
     if per_wave < 1 or per_wave > 200_000:
         fail("--per-wave: choose between 1 and 200000", code=2)
@@ -1055,35 +1124,12 @@ def demo(
     settings = load_settings(database_url=url, secret_key_file=out / "demo.secret")
 
     async def work(application: App) -> Any:
-        catalog = application.catalog
-        survey = catalog.get("staff_pulse")
-        monitoring = catalog.get(MONITORING_SURVEY_KEY)
-        await services.import_org(application.sessions, synthetic.organisation_csv())
-        start = date.today() - timedelta(days=180)
-        for index in range(3):
-            opened = start + timedelta(days=60 * index)
-            wave = await services.open_wave(
-                application.sessions,
-                survey,
-                today=opened,
-                label=f"Pulse {opened:%B %Y} (synthetic)",
-                monitoring=monitoring,
-            )
-            generated = synthetic.generate(survey, per_wave, seed=7, wave_index=index)
-            await bulk.insert_responses(
-                application.engine, wave.id, survey, synthetic.rows(generated), opened
-            )
-            await services.close_wave(
-                application.sessions,
-                application.batching,
-                wave.id,
-                today=opened + timedelta(days=21),
-            )
+        await demo_service.load(application, per_wave=per_wave, waves=3, today=date.today())
         return await build(
             application.sessions,
             application.engine,
-            "staff_pulse",
-            monitoring,
+            demo_service.SURVEY,
+            application.monitoring,
             today=date.today(),
             may_release=True,
             synthetic=True,

@@ -618,6 +618,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Nid yw'r cyfeiriad hwnnw'n un y mae'r dangosfwrdd yn ei ddeall: {what}.",
     },
     "web_language": {"en": "Cymraeg", "cy": "English"},
+    "web_items_caption": {
+        "en": "% agreeing with each statement, strongest first",
+        "cy": "% yn cytuno â phob datganiad, y cryfaf yn gyntaf",
+    },
+    "web_question": {"en": "Statement", "cy": "Datganiad"},
+    "web_change": {"en": "Change since {previous}", "cy": "Newid ers {previous}"},
 }
 
 

@@ -317,7 +317,7 @@ def summary_text(summary: Summary, survey_title: str, language: str) -> str:
             + t(
                 "results_gap",
                 language,
-                question=localise(g.question, language),
+                question=localise(g.question, language).rstrip("."),
                 group=g.group,
                 value=g.value,
                 rest=g.rest_value,

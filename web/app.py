@@ -295,7 +295,7 @@ class Dashboard:
             waves,
             summary=summary,
             items=[(localise(i.text, language), i) for i in summary.items],
-            gaps=[(localise(g.question, language), g) for g in summary.gaps],
+            gaps=[(localise(g.question, language).rstrip("."), g) for g in summary.gaps],
         )
 
     async def heatmap(self, request: web.Request) -> web.Response:
