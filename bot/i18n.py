@@ -231,11 +231,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "invalid_link": {
         "en": (
-            "Sorry, this survey link is not valid. It may have been copied incompletely or "
+            "Sorry, this link is not valid. It may have been copied incompletely or "
             "changed. Please scan the QR code or open the link you were given again."
         ),
         "cy": (
-            "Mae'n ddrwg gennym, nid yw'r ddolen arolwg hon yn ddilys. Efallai iddi gael ei "
+            "Mae'n ddrwg gennym, nid yw'r ddolen hon yn ddilys. Efallai iddi gael ei "
             "chopïo'n anghyflawn neu ei newid. Sganiwch y cod QR neu agorwch y ddolen eto."
         ),
     },

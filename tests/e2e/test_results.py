@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -91,8 +92,11 @@ async def test_a_station_manager_gets_their_stations_summary_chart_and_pdf(
         )
     )
 
-    # The link works once.
+    # The link works once, and an edited one not at all.
     someone = Person(telegram, name="Kim")
+    edited = payload[:5] + ("A" if payload[5] != "A" else "B") + payload[6:]
+    await someone.say(f"/start {edited}")
+    assert "this link is not valid" in someone.last().text
     await someone.say(f"/start {payload}")
     assert "already been used" in someone.last().text
     await someone.say("/results")
@@ -165,6 +169,8 @@ async def test_an_officer_chooses_wave_and_scope_and_gets_the_file(
     mark = officer.mark()
     await officer.press("North Area")
     await officer.expect("results for North Area", since=mark)
+    await officer.press("Spreadsheet (XLSX)")
+    assert (await wait_for_file(telegram, officer, ".xlsx")).startswith(b"PK")
     await officer.press("Data (CSV)")
     sent = (await wait_for_file(telegram, officer, ".csv")).decode()
     assert sorted(csv.DictReader(io.StringIO(sent)), key=str) == sorted(
@@ -258,3 +264,24 @@ async def test_dashboard_sends_a_private_sign_in_link_that_opens_the_dashboard(
     finally:
         await process.stop()
         await svc.close()
+
+
+async def test_an_expired_invitation_is_refused(
+    telegram: FakeTelegram, service: Service, tmp_path: Path
+) -> None:
+    payload = invite(
+        Cli(tmp_path, service.database_url),
+        "--role", "manager", "--unit", "STN01", "--label", "Ashford SM", "--expires", "1h",
+    )  # fmt: skip
+    api_url = f"http://127.0.0.1:{telegram.port}"
+    process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, service, tmp_path))
+    process.clock = datetime.now(UTC) + timedelta(hours=2)  # the bot runs two hours later
+    await process.start()
+    try:
+        manager = Person(telegram, name="Alex")
+        await manager.say(f"/start {payload}")
+        assert "This invitation has expired" in manager.last().text
+        await manager.say("/results")
+        assert "ask your firevoice administrator" in manager.last().text
+    finally:
+        await process.stop()

@@ -142,7 +142,7 @@ async def test_an_edited_link_is_refused(
     good = service.link("staff_pulse", "STN01-RED")
     forged = service.link("staff_pulse", "STN01-WHITE")[:-12] + good[-12:]
     await person.say(f"/start {forged}")
-    await person.expect("this survey link is not valid")
+    await person.expect("this link is not valid")
     assert await service.rows("SELECT * FROM conversation_states") == []
     assert await service.rows("SELECT * FROM people") == []
 
