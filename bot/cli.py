@@ -938,20 +938,53 @@ def role_invite(
     expires: Annotated[
         str, typer.Option("--expires", help="How long the link works: 7d (days) or 12h (hours).")
     ] = "7d",
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email",
+            help="Grant it to this e-mail address instead: its owner signs in to the "
+            "dashboard through the service's identity provider (no link).",
+        ),
+    ] = None,
     qr: Annotated[Path | None, typer.Option("--qr", help="Also write a QR code PNG here.")] = None,
     bot: Annotated[
         str | None, typer.Option("--bot", help="Bot username (default FIREVOICE_BOT_USERNAME).")
     ] = None,
 ) -> None:
-    """Print a signed, single-use Telegram link that gives a role to whoever opens it."""
+    """Print a signed, single-use Telegram link that gives a role to whoever opens it (or,
+    with --email, grant it to an e-mail address for the dashboard)."""
     from storage import roles
-    from surveys.access import AccessError, check_label, parse_expiry, parse_role
+    from surveys.access import AccessError, check_email, check_label, parse_expiry, parse_role
     from surveys.links import make_role_payload
 
     try:
         kind, hours, label = parse_role(role), parse_expiry(expires), check_label(label)
+        address = None if email is None else check_email(email)
     except AccessError as exc:
         fail(str(exc), code=2)
+    if address is not None:
+        settings = _settings()
+        if not settings.oidc_issuer:
+            typer.echo(
+                "note: FIREVOICE_OIDC_ISSUER is not set, so nobody can sign in with an "
+                "e-mail address until the identity provider is configured",
+                err=True,
+            )
+
+        async def grant(application: App) -> Any:
+            return await roles.grant_to_email(
+                application.sessions, kind, unit, label, address, today=uk_today()
+            )
+
+        row = _with_app(grant)
+        where = (
+            f"{settings.dashboard_url}/dashboard/" if settings.dashboard_url else "the dashboard"
+        )
+        typer.echo(
+            f"role {row.id}: {kind.value} for {unit} ({label}), granted to {address}; they "
+            f"sign in at {where} with their organisation account"
+        )
+        return
     username = _bot_username(bot)
 
     async def work(application: App) -> tuple[int, str]:
@@ -992,7 +1025,7 @@ def role_list() -> None:
         since = row.revoked_on or row.bound_on or row.created_on
         typer.echo(
             f"{row.id:>4}  {row.role:<12}  {row.unit_code:<12}  {info.status:<8}  "
-            f"{since}  {row.label}"
+            f"{since}  {row.label}" + (f" <{row.email}>" if row.email else "")
         )
 
 

@@ -618,6 +618,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Nid yw'r cyfeiriad hwnnw'n un y mae'r dangosfwrdd yn ei ddeall: {what}.",
     },
     "web_language": {"en": "Cymraeg", "cy": "English"},
+    "web_oidc_button": {
+        "en": "Sign in with your organisation account",
+        "cy": "Mewngofnodi gyda chyfrif eich sefydliad",
+    },
+    "web_oidc_failed": {
+        "en": "Signing in through your organisation did not work: {why}. Please try again.",
+        "cy": "Ni weithiodd mewngofnodi drwy eich sefydliad: {why}. Rhowch gynnig arall arni.",
+    },
+    "web_oidc_no_role": {
+        "en": "There is no dashboard role for {email}. Ask your firevoice administrator for one.",
+        "cy": "Nid oes rôl dangosfwrdd ar gyfer {email}. Gofynnwch i'ch gweinyddwr firevoice am un.",
+    },
     "web_items_caption": {
         "en": "% agreeing with each statement, strongest first",
         "cy": "% yn cytuno â phob datganiad, y cryfaf yn gyntaf",

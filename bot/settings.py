@@ -71,6 +71,28 @@ class Settings(BaseSettings):
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = Field(default=8080, ge=1, le=65535)
     dashboard_session_hours: int = Field(default=8, ge=1, le=24)
+    # Sign-in to the dashboard through the service's identity provider (OpenID Connect,
+    # e.g. Microsoft Entra ID: https://login.microsoftonline.com/<tenant>/v2.0), for roles
+    # granted to e-mail addresses. The redirect URI to register is
+    # <FIREVOICE_DASHBOARD_URL>/dashboard/oidc/callback.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_email_claim: str = "email"
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
+            raise ValueError(
+                "FIREVOICE_OIDC_ISSUER is set, so FIREVOICE_OIDC_CLIENT_ID and "
+                "FIREVOICE_OIDC_CLIENT_SECRET (from the app registration) are needed too"
+            )
+        if self.oidc_issuer and not self.dashboard_url:
+            raise ValueError(
+                "FIREVOICE_OIDC_ISSUER is set but FIREVOICE_DASHBOARD_URL is not: the "
+                "identity provider returns people to the dashboard's address"
+            )
+        return self
 
     @model_validator(mode="after")
     def _dashboard_over_https(self) -> Settings:
@@ -110,7 +132,25 @@ class Settings(BaseSettings):
             raise ValueError(str(error)) from None
         return value
 
-    @field_validator("bot_token", "secret_key", "redis_url", "bot_username", mode="before")
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the identity provider's issuer URL (https://...)")
+        return value
+
+    @field_validator(
+        "bot_token",
+        "secret_key",
+        "redis_url",
+        "bot_username",
+        "oidc_client_id",
+        "oidc_client_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -59,18 +59,33 @@ async def sign_in(
         if role is None or role.revoked_on is not None or role.holder is None:
             await uow.commit()
             return None
-        value = secrets.token_urlsafe(32)
-        uow.session.add(
-            DashboardSession(
-                id_hash=digest(value),
-                role_id=role.id,
-                expires=now + hours * 3600,
-                ended=None,
-                started_on=today,
-            )
-        )
+        value = _add_session(uow, role.id, now=now, today=today, hours=hours)
         await uow.commit()
         return value, grant_of(role)
+
+
+def _add_session(uow: UnitOfWork, role_id: int, *, now: float, today: date, hours: int) -> str:
+    value = secrets.token_urlsafe(32)
+    uow.session.add(
+        DashboardSession(
+            id_hash=digest(value),
+            role_id=role_id,
+            expires=now + hours * 3600,
+            ended=None,
+            started_on=today,
+        )
+    )
+    return value
+
+
+async def open_session(
+    sessions: Sessions, role_id: int, *, now: float, today: date, hours: int
+) -> str:
+    """A session for a role whose holder proved who they are another way (OpenID Connect)."""
+    async with UnitOfWork(sessions) as uow:
+        value = _add_session(uow, role_id, now=now, today=today, hours=hours)
+        await uow.commit()
+        return value
 
 
 async def session_grant(sessions: Sessions, value: str, *, now: float) -> Grant | None:

@@ -352,6 +352,9 @@ class RoleGrant(Base):
     ticket: Mapped[str | None] = mapped_column(String(32))
     ticket_expires: Mapped[float] = mapped_column(Float)  # Unix time
     holder: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Or granted to an e-mail address, for sign-in through the service's identity provider
+    # (OpenID Connect) by desk staff without Telegram; no invitation link then.
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     chat_sealed: Mapped[str | None] = mapped_column(Text)
     bound_on: Mapped[date | None] = mapped_column(Date)
     revoked_on: Mapped[date | None] = mapped_column(Date)

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 from storage.models import AccessRecord, DashboardSession, RoleGrant
 from storage.services import ServiceError, Sessions
 from storage.uow import UnitOfWork
-from surveys.access import Grant, RoleKind, check_label
+from surveys.access import Grant, RoleKind, check_email, check_label
 from surveys.links import RoleTicket
 
 
@@ -59,6 +59,42 @@ async def invite(
         await uow.session.flush()
         await uow.commit()
         return Invitation(row, RoleTicket(row.id, nonce))
+
+
+async def grant_to_email(
+    sessions: Sessions, role: RoleKind, unit_code: str, label: str, email: str, *, today: date
+) -> RoleGrant:
+    """A role held by whoever signs in to the dashboard through the service's identity
+    provider with this e-mail address (no invitation link)."""
+    label, email = check_label(label), check_email(email)
+    async with UnitOfWork(sessions) as uow:
+        if await uow.units.by_code(unit_code) is None:
+            raise ServiceError(f"unknown unit code {unit_code!r} ('firevoice org list')")
+        row = RoleGrant(
+            role=role.value,
+            unit_code=unit_code,
+            label=label,
+            created_on=today,
+            ticket=None,
+            ticket_expires=0.0,
+            email=email,
+            bound_on=today,
+            menu_set=False,
+        )
+        uow.session.add(row)
+        await uow.commit()
+        return row
+
+
+async def grants_for_email(sessions: Sessions, email: str) -> list[Grant]:
+    """The roles granted to an e-mail address (compared without case), still in force."""
+    async with UnitOfWork(sessions) as uow:
+        rows = await uow.session.scalars(
+            select(RoleGrant).where(
+                RoleGrant.email == email.strip().lower(), RoleGrant.revoked_on.is_(None)
+            )
+        )
+        return [grant_of(row) for row in rows]
 
 
 class Bound(StrEnum):
@@ -121,7 +157,7 @@ class RoleInfo:
 def status_of(row: RoleGrant, now: float) -> str:
     if row.revoked_on is not None:
         return "revoked"
-    if row.holder is not None:
+    if row.holder is not None or row.email is not None:
         return "active"
     return "expired" if now > row.ticket_expires else "invited"
 

@@ -77,6 +77,17 @@ def check_label(text: str) -> str:
     return label
 
 
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def check_email(text: str) -> str:
+    """An e-mail address as the identity provider will give it (compared in lower case)."""
+    email = text.strip().lower()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise AccessError(f"{text!r} is not an e-mail address")
+    return email
+
+
 def may_see_survey(role: RoleKind, kind: SurveyKind) -> bool:
     return kind in SURVEY_KINDS[role]
 

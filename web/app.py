@@ -29,13 +29,16 @@ from bot.app import App
 from bot.i18n import SUPPORTED, t
 from storage import dashboard, roles
 from storage.uow import UnitOfWork
-from surveys.access import Grant, RoleKind
+from surveys.access import Grant, RoleKind, by_precedence
 from surveys.cadence import uk_today
 from surveys.pseudonym import derive_key
 from surveys.text import localise
+from web.oidc import FLOW_SECONDS, OidcError, Provider, new_flow, open_flow, seal_flow
 from web.pages import heatmap, units_in_order
 
 PREFIX = "/dashboard"
+OIDC_ON: web.AppKey[bool] = web.AppKey("oidc_on", bool)
+FLOW_COOKIE = "fv_oidc"
 COOKIE = "fv_session"
 LANGUAGE_COOKIE = "fv_lang"
 CSRF_PURPOSE = b"firevoice/dashboard-csrf/v1"
@@ -107,7 +110,8 @@ def _see_other(location: str) -> web.Response:
 
 
 def _message(request: web.Request, status: int, message: str) -> web.Response:
-    return _render(request, "message.html", status=status, message=message)
+    oidc = status == 401 and OIDC_ON in request.app and request.app[OIDC_ON]
+    return _render(request, "message.html", status=status, message=message, oidc=oidc)
 
 
 class Dashboard:
@@ -116,6 +120,20 @@ class Dashboard:
     def __init__(self, app: App):
         self.app = app
         self.secure = app.settings.environment == "production"
+        settings = app.settings
+        self.provider = (
+            Provider(
+                issuer=settings.oidc_issuer,
+                client_id=settings.oidc_client_id or "",
+                client_secret=settings.oidc_client_secret.get_secret_value()
+                if settings.oidc_client_secret
+                else "",
+                redirect_uri=f"{settings.dashboard_url}{PREFIX}/oidc/callback",
+                email_claim=settings.oidc_email_claim,
+            )
+            if settings.oidc_issuer
+            else None
+        )
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -245,6 +263,10 @@ class Dashboard:
             return _message(request, 410, t("web_signin_bad", _language(request)))
         value, _ = opened
         response = _see_other(f"{PREFIX}/")
+        self._session_cookie(response, value)
+        return response
+
+    def _session_cookie(self, response: web.Response, value: str) -> None:
         response.set_cookie(
             COOKIE,
             value,
@@ -254,6 +276,55 @@ class Dashboard:
             secure=self.secure,
             samesite="Strict",
         )
+
+    async def oidc_login(self, request: web.Request) -> web.Response:
+        if self.provider is None:
+            raise Page(404, t("web_bad_request", _language(request), what="oidc"))
+        flow = new_flow(time.time())
+        try:
+            url = await self.provider.login_url(flow)
+        except OidcError as exc:
+            raise Page(502, t("web_oidc_failed", _language(request), why=str(exc))) from None
+        response = _see_other(url)
+        # Lax, not Strict: it must come back with the provider's redirect to the callback.
+        response.set_cookie(
+            FLOW_COOKIE,
+            seal_flow(self.app.secret, flow),
+            max_age=FLOW_SECONDS,
+            path=f"{PREFIX}/oidc",
+            httponly=True,
+            secure=self.secure,
+            samesite="Lax",
+        )
+        return response
+
+    async def oidc_callback(self, request: web.Request) -> web.Response:
+        language = _language(request)
+        if self.provider is None:
+            raise Page(404, t("web_bad_request", language, what="oidc"))
+        query = request.query
+        try:
+            flow = open_flow(self.app.secret, request.cookies.get(FLOW_COOKIE, ""), time.time())
+            if not hmac.compare_digest(query.get("state", ""), flow.state):
+                raise OidcError("the answer does not belong to this sign-in (state)")
+            if "error" in query:
+                raise OidcError(f"the identity provider said {query['error'][:60]!r}")
+            email = await self.provider.email(query.get("code", ""), flow)
+        except OidcError as exc:
+            raise Page(400, t("web_oidc_failed", language, why=str(exc))) from None
+        grants = by_precedence(await roles.grants_for_email(self.app.sessions, email))
+        if not grants:
+            raise Page(403, t("web_oidc_no_role", language, email=email))
+        value = await dashboard.open_session(
+            self.app.sessions,
+            grants[0].id,
+            now=time.time(),
+            today=uk_today(),
+            hours=self.app.settings.dashboard_session_hours,
+        )
+        response = _see_other(f"{PREFIX}/")
+        self._session_cookie(response, value)
+        response.del_cookie(FLOW_COOKIE, path=f"{PREFIX}/oidc")
         return response
 
     async def signout(self, request: web.Request) -> web.StreamResponse:
@@ -366,7 +437,10 @@ class Dashboard:
     # --- wiring -------------------------------------------------------------------------
 
     def add_to(self, web_app: web.Application) -> None:
+        web_app[OIDC_ON] = self.provider is not None
         web_app.middlewares.append(self.guard)
+        web_app.router.add_get(f"{PREFIX}/oidc/login", self.oidc_login)
+        web_app.router.add_get(f"{PREFIX}/oidc/callback", self.oidc_callback)
         web_app.router.add_get(f"{PREFIX}/signin", self.signin_page)
         web_app.router.add_post(f"{PREFIX}/signin", self.signin)
         web_app.router.add_post(f"{PREFIX}/signout", self.signout)

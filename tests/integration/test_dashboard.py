@@ -15,7 +15,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.settings import load_settings
@@ -24,6 +27,7 @@ from storage.uow import UnitOfWork
 from surveys.access import RoleKind
 from tests.e2e.conftest import released_service
 from tests.integration.test_cli import Cli
+from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeIdentityProvider
 from web.app import HEADERS, make_web_app
 
 
@@ -295,3 +299,103 @@ async def test_every_route_with_every_role_keeps_to_the_roles_scope(
                         assert sorted(rows) == sorted(html.escape(n) for n in expected)
     finally:
         await client.close()
+
+
+@pytest.fixture
+async def idp() -> AsyncIterator[FakeIdentityProvider]:
+    provider = FakeIdentityProvider()
+    await provider.start()
+    yield provider
+    await provider.stop()
+
+
+@pytest.fixture
+async def desk(
+    app: App, idp: FakeIdentityProvider, unused_tcp_port: int
+) -> AsyncIterator[tuple[str, App]]:
+    """The dashboard with sign-in through the test identity provider, on a known port."""
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    settings = app.settings.model_copy(
+        update={
+            "dashboard_url": base,
+            "oidc_issuer": idp.issuer,
+            "oidc_client_id": CLIENT_ID,
+            "oidc_client_secret": SecretStr(CLIENT_SECRET),
+        }
+    )
+    with_oidc = App(settings, app.secret, app.engine, app.sessions, app.catalog, app.batching)
+    server = TestServer(make_web_app(with_oidc), port=unused_tcp_port)
+    await server.start_server()
+    yield base, with_oidc
+    await server.close()
+
+
+async def sign_in_at_work(base: str) -> tuple[int, str, ClientSession]:
+    browser = ClientSession(cookie_jar=CookieJar(unsafe=True))
+    async with browser.get(f"{base}/dashboard/oidc/login") as page:
+        return page.status, await page.text(), browser
+
+
+async def test_desk_staff_sign_in_through_the_identity_provider_by_e_mail(
+    desk: tuple[str, App], idp: FakeIdentityProvider
+) -> None:
+    base, app = desk
+    row = await roles.grant_to_email(
+        app.sessions, RoleKind.OFFICER, "NFRS", "EDI officer",
+        " EDI.Officer@Northshire-Fire.example ", today=date.today(),
+    )  # fmt: skip
+    async with ClientSession() as anonymous, anonymous.get(f"{base}/dashboard/") as page:
+        assert page.status == 401
+        assert "Sign in with your organisation account" in await page.text()
+
+    status, text, browser = await sign_in_at_work(base)
+    try:
+        assert status == 200
+        assert "Signed in as EDI officer (officer for Northshire" in text
+        await roles.revoke(app.sessions, row.id, now=time.time(), today=date.today())
+        async with browser.get(f"{base}/dashboard/") as after:
+            assert after.status == 401
+    finally:
+        await browser.close()
+
+
+@pytest.mark.parametrize(
+    ("trouble", "said"),
+    [
+        ("nobody", "There is no dashboard role for stranger@example.org"),
+        ("forged", "the ID token was not valid (InvalidSignatureError)"),
+        ("nonce", "not issued for this sign-in (nonce)"),
+    ],
+)
+async def test_a_sign_in_the_dashboard_cannot_trust_opens_nothing(
+    desk: tuple[str, App], idp: FakeIdentityProvider, trouble: str, said: str
+) -> None:
+    base, app = desk
+    await roles.grant_to_email(
+        app.sessions, RoleKind.OFFICER, "NFRS", "EDI officer", idp.email, today=date.today()
+    )
+    if trouble == "nobody":
+        idp.email = "stranger@example.org"
+    elif trouble == "forged":
+        idp.sign_with = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    else:
+        idp.nonce_override = "another-sign-in"
+    status, text, browser = await sign_in_at_work(base)
+    try:
+        assert status in (400, 403)
+        assert said in html.unescape(text)
+        async with browser.get(f"{base}/dashboard/") as page:
+            assert page.status == 401
+    finally:
+        await browser.close()
+
+
+async def test_an_answer_for_another_sign_in_is_refused(desk: tuple[str, App]) -> None:
+    base, _ = desk
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+        async with browser.get(f"{base}/dashboard/oidc/login", allow_redirects=False) as start:
+            assert start.status == 303
+        url = f"{base}/dashboard/oidc/callback?code=abc&state=not-mine"
+        async with browser.get(url) as page:
+            assert page.status == 400
+            assert "does not belong to this sign-in (state)" in await page.text()

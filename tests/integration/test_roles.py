@@ -126,5 +126,17 @@ def test_role_commands_say_what_is_wrong(tmp_path: Path, database_url: str) -> N
     assert cli("role", "revoke", "1").returncode == 0
     again = cli("role", "revoke", "1")
     assert again.returncode == 1 and "already revoked" in again.stderr
+    bad_email = cli(*base[:-2], "--role", "officer", "--email", "not-an-address")
+    assert (
+        bad_email.returncode == 2
+        and "'not-an-address' is not an e-mail address" in bad_email.stderr
+    )
+    by_email = cli(*base[:-2], "--role", "officer", "--email", "Desk@Fire.example")
+    assert by_email.returncode == 0, by_email.stderr
+    assert "granted to desk@fire.example" in by_email.stdout
+    assert "FIREVOICE_OIDC_ISSUER is not set" in by_email.stderr
+    assert re.search(
+        r"2\s+officer\s+STN01\s+active.*<desk@fire\.example>", cli("role", "list").stdout
+    )
     assert cli("audit").stdout.strip() == "no views or downloads recorded"
     assert cli("audit", "--days", "0").returncode == 2

@@ -1,4 +1,4 @@
-"""dashboard sign-in tickets and sessions
+"""dashboard sign-in tickets and sessions; roles granted to e-mail addresses
 
 Revision ID: 0014
 Revises: 0013
@@ -17,6 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("roles") as batch:
+        batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
+        batch.create_index("ix_roles_email", ["email"])
     op.create_table(
         "dashboard_tickets",
         sa.Column("token_hash", sa.String(length=64), nullable=False),
@@ -43,3 +46,6 @@ def downgrade() -> None:
     op.drop_index("ix_dashboard_sessions_started_on", table_name="dashboard_sessions")
     op.drop_table("dashboard_sessions")
     op.drop_table("dashboard_tickets")
+    with op.batch_alter_table("roles") as batch:
+        batch.drop_index("ix_roles_email")
+        batch.drop_column("email")
