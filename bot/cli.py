@@ -50,6 +50,11 @@ app.add_typer(wave_app, name="wave")
 app.add_typer(responses_app, name="responses")
 app.add_typer(db_app, name="db")
 app.add_typer(schedule_app, name="schedule")
+actions_app = typer.Typer(
+    help="The improvement register: what is being done about what people said.",
+    no_args_is_help=True,
+)
+app.add_typer(actions_app, name="actions")
 role_app = typer.Typer(
     help="Who may see results: managers, officers, network leads, admins.", no_args_is_help=True
 )
@@ -1069,6 +1074,163 @@ def audit(
             f"{r.day}  {r.role_id:>4}  {r.label[:30]:<30} {r.scope:<12}  {r.wave_id:>4}  "
             f"{r.format}   ({r.role}, {r.survey_key})"
         )
+
+
+# --- the improvement register ---------------------------------------------------------------
+
+
+@actions_app.command("add")
+def actions_add(
+    wave: Annotated[int, typer.Option("--wave", help="The released wave it answers.")],
+    unit: Annotated[str, typer.Option("--unit", help="The unit the action is for.")],
+    area: Annotated[str, typer.Option("--area", help="FRS Equality Framework area, 1-5.")],
+    consideration: Annotated[
+        str, typer.Option("--consideration", help="What will be done, in a sentence.")
+    ],
+    lead: Annotated[str, typer.Option("--lead", help="Who leads it (a role label).")],
+    due: Annotated[str | None, typer.Option("--due", help="When, e.g. 2027-03-31.")] = None,
+    item: Annotated[
+        str | None, typer.Option("--item", help="The question key it answers, if one.")
+    ] = None,
+) -> None:
+    """Add an action to the improvement register."""
+    from storage import actions
+    from surveys.actions import ActionError, check
+
+    try:
+        fields = check(
+            area=area, consideration=consideration, unit=unit, lead=lead, due=due, item=item
+        )
+    except ActionError as exc:
+        fail(str(exc), code=2)
+
+    async def work(application: App) -> Any:
+        return await actions.add(
+            application.sessions, wave, fields, by="command line", today=uk_today()
+        )
+
+    row = _with_app(work)
+    typer.echo(
+        f"action {row.id} added for {row.unit_code} (wave {row.wave_id}, status {row.status})"
+    )
+
+
+@actions_app.command("update")
+def actions_update(
+    action_id: Annotated[int, typer.Argument(help="The action's number.")],
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, in_progress or done.")
+    ] = None,
+    progress: Annotated[str | None, typer.Option("--progress", help="Progress so far.")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="A new date, e.g. 2027-03-31.")] = None,
+    lead: Annotated[str | None, typer.Option("--lead", help="A new lead.")] = None,
+) -> None:
+    """Change an action's status, progress, date or lead."""
+    from storage import actions
+    from surveys.actions import (
+        MAX_LEAD,
+        MAX_PROGRESS,
+        ActionError,
+        check_text,
+        parse_due,
+        parse_status,
+    )
+
+    try:
+        new_status = None if status is None else parse_status(status)
+        new_due = parse_due(due)
+        new_progress = (
+            None
+            if progress is None
+            else check_text("progress", progress, MAX_PROGRESS, required=False)
+        )
+        new_lead = None if lead is None else check_text("lead", lead, MAX_LEAD, required=True)
+    except ActionError as exc:
+        fail(str(exc), code=2)
+    if new_status is None and progress is None and new_due is None and lead is None:
+        fail("nothing to change: give --status, --progress, --due or --lead", code=2)
+
+    async def work(application: App) -> Any:
+        row, _ = await actions.update(
+            application.sessions,
+            action_id,
+            by="command line",
+            today=uk_today(),
+            status=new_status,
+            progress=new_progress,
+            due=new_due,
+            lead=new_lead,
+        )
+        return row
+
+    row = _with_app(work)
+    typer.echo(f"action {row.id}: {row.status}, due {row.due or '-'}, lead {row.lead}")
+
+
+@actions_app.command("list")
+def actions_list(
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Only these units (repeat for more).")
+    ] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only this status.")] = None,
+) -> None:
+    """The improvement register, newest wave first."""
+    from storage import actions
+    from surveys.actions import ActionError, area_title, parse_status
+
+    try:
+        only = None if status is None else parse_status(status)
+    except ActionError as exc:
+        fail(str(exc), code=2)
+
+    async def work(application: App) -> list[Any]:
+        return await actions.listed(application.sessions, units=unit or None, status=only)
+
+    found = _with_app(work)
+    if not found:
+        typer.echo("no actions yet ('firevoice actions add')")
+        return
+    for listed in found:
+        a = listed.action
+        typer.echo(
+            f"{a.id:>4}  {a.status:<11}  due {a.due or '-':<10}  {a.unit_code:<10}  "
+            f"wave {a.wave_id} ({listed.wave_label})  {area_title(a.area)}\n"
+            f"      {a.consideration}  [lead: {a.lead}]"
+            + (f"\n      progress: {a.progress}" if a.progress else "")
+        )
+
+
+@actions_app.command("export")
+def actions_export(
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Only these units (repeat for more).")
+    ] = None,
+) -> None:
+    """Write the improvement register in the published layout (area, consideration,
+    progress, lead, when, status, unit, item)."""
+    from analysis import register
+    from storage import actions
+
+    if fmt not in ("xlsx", "csv"):
+        fail(f"--format: {fmt!r} is not xlsx or csv", code=2)
+
+    async def work(application: App) -> list[list[str]]:
+        found = await actions.listed(application.sessions, units=unit or None)
+        units, texts = await actions.labels(application.sessions, found)
+        return register.rows(found, units, texts)
+
+    table = _with_app(work)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            out.write_text(register.to_csv(table), encoding="utf-8")
+        else:
+            out.write_bytes(register.to_xlsx(table))
+    except OSError as exc:
+        fail(f"{out}: cannot write the register: {exc.strerror or exc}")
+    typer.echo(f"wrote {out} ({fmt}, {len(table)} action(s))")
 
 
 # --- reports ------------------------------------------------------------------------------

@@ -630,6 +630,43 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "There is no dashboard role for {email}. Ask your firevoice administrator for one.",
         "cy": "Nid oes rôl dangosfwrdd ar gyfer {email}. Gofynnwch i'ch gweinyddwr firevoice am un.",
     },
+    "web_actions": {"en": "Actions", "cy": "Camau gweithredu"},
+    "web_actions_intro": {
+        "en": (
+            "The improvement register for {scope}: what is being done about what people said. "
+            "Managers and officers add and update actions; the register can be downloaded."
+        ),
+        "cy": (
+            "Y gofrestr gwella ar gyfer {scope}: beth sy'n cael ei wneud am yr hyn a ddywedodd "
+            "pobl. Mae rheolwyr a swyddogion yn ychwanegu ac yn diweddaru camau; gellir "
+            "lawrlwytho'r gofrestr."
+        ),
+    },
+    "web_actions_none": {"en": "No actions yet.", "cy": "Dim camau eto."},
+    "web_action_columns": {
+        "en": "Area|Area for consideration|Progress|Lead|When|Status|Unit",
+        "cy": "Maes|Maes i'w ystyried|Cynnydd|Arweinydd|Pryd|Statws|Uned",
+    },
+    "web_action_add": {"en": "Add an action", "cy": "Ychwanegu cam"},
+    "web_action_save": {"en": "Save", "cy": "Cadw"},
+    "web_action_update": {"en": "Update action {id}", "cy": "Diweddaru cam {id}"},
+    "web_suggested": {
+        "en": "Suggested by this wave's framework view",
+        "cy": "Wedi'u hawgrymu gan olwg fframwaith y don hon",
+    },
+    "web_suggest_add": {"en": "Add to the register", "cy": "Ychwanegu at y gofrestr"},
+    "web_register_csv": {"en": "Register (CSV)", "cy": "Cofrestr (CSV)"},
+    "web_register_xlsx": {"en": "Register (XLSX)", "cy": "Cofrestr (XLSX)"},
+    "web_field_area": {"en": "Framework area", "cy": "Maes y fframwaith"},
+    "web_field_consideration": {"en": "What will be done", "cy": "Beth fydd yn cael ei wneud"},
+    "web_field_lead": {"en": "Lead", "cy": "Arweinydd"},
+    "web_field_due": {"en": "When (date)", "cy": "Pryd (dyddiad)"},
+    "web_field_status": {"en": "Status", "cy": "Statws"},
+    "web_field_progress": {"en": "Progress", "cy": "Cynnydd"},
+    "web_action_problem": {
+        "en": "The action was not saved: {what}.",
+        "cy": "Ni chadwyd y cam: {what}.",
+    },
     "web_items_caption": {
         "en": "% agreeing with each statement, strongest first",
         "cy": "% yn cytuno â phob datganiad, y cryfaf yn gyntaf",

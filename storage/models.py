@@ -410,6 +410,31 @@ class DashboardSession(Base):
     started_on: Mapped[date] = mapped_column(Date, index=True)
 
 
+class Action(Base):
+    """An improvement-register entry: what is being done about a wave's results, for a unit
+    (surveys/actions.py). Free text written by managers; it names no respondent."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"), index=True)
+    area: Mapped[int] = mapped_column(SmallInteger)  # FRS Equality Framework area
+    item: Mapped[str | None] = mapped_column(String(64))  # the question it answers
+    consideration: Mapped[str] = mapped_column(Text)
+    unit_code: Mapped[str] = mapped_column(String(32), index=True)
+    lead: Mapped[str] = mapped_column(String(120))
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    progress: Mapped[str] = mapped_column(Text, default="")
+    created_on: Mapped[date] = mapped_column(Date)
+    updated_on: Mapped[date] = mapped_column(Date)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'in_progress', 'done')", name="action_status"),
+    )
+
+
 class PendingResponse(Base):
     """A submitted chat response waiting for its batch (storage/batches.py).
 

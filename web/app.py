@@ -16,21 +16,37 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from analysis import document, report, views
+from analysis import document, register, report, views
+from analysis.framework import areas
+from analysis.framework import register as register_starter
 from analysis.released import Released, covering, covering_waves
 from analysis.render_html import block_html
 from analysis.summary import summarise
 from bot.app import App
 from bot.i18n import SUPPORTED, t
-from storage import dashboard, roles
+from storage import actions, dashboard, roles
+from storage.services import ServiceError
 from storage.uow import UnitOfWork
-from surveys.access import Grant, RoleKind, by_precedence
+from surveys.access import Grant, RoleKind, by_precedence, subtree
+from surveys.actions import (
+    MAX_PROGRESS,
+    STATUS_WORDS,
+    ActionError,
+    Status,
+    area_title,
+    check_text,
+    parse_due,
+    parse_status,
+)
+from surveys.actions import check as check_action
 from surveys.cadence import uk_today
+from surveys.frameworks import FRSEF_AREAS
 from surveys.pseudonym import derive_key
 from surveys.text import localise
 from web.oidc import FLOW_SECONDS, OidcError, Provider, new_flow, open_flow, seal_flow
@@ -43,6 +59,7 @@ COOKIE = "fv_session"
 LANGUAGE_COOKIE = "fv_lang"
 CSRF_PURPOSE = b"firevoice/dashboard-csrf/v1"
 STATIC = Path(__file__).parent / "static"
+EDITORS = frozenset({RoleKind.MANAGER, RoleKind.OFFICER, RoleKind.ADMIN})  # of the register
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -431,6 +448,107 @@ class Dashboard:
             columns=t("web_audit_columns", visit.language).split("|"),
         )
 
+    # --- the improvement register -------------------------------------------------------
+
+    def _editors(self, grant: Grant) -> bool:
+        return grant.role in EDITORS
+
+    async def _register(
+        self, found: Released, grant: Grant, scope: str, language: str
+    ) -> tuple[list[Any], list[list[str]]]:
+        units = subtree(found.parents(), scope)
+        listed = await actions.listed(self.app.sessions, units=units)
+        names, texts = await actions.labels(self.app.sessions, listed, language)
+        return listed, register.rows(listed, names, texts, language)
+
+    async def actions_page(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, waves = await self.chosen(visit)
+        listed, table = await self._register(found, visit.grant, scope, visit.language)
+        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        starter = register_starter(areas(tables, "frsef"))
+        return self.page(
+            visit,
+            "actions.html",
+            found,
+            scope,
+            waves,
+            register=[(item.action.id, row) for item, row in zip(listed, table, strict=True)],
+            columns=t("web_action_columns", visit.language).split("|"),
+            can_edit=self._editors(visit.grant),
+            statuses=[(s.value, STATUS_WORDS[s][visit.language]) for s in Status],
+            areas=[(n, area_title(n)) for n in FRSEF_AREAS],
+            suggestions=[
+                (str(r.area), str(r.area_for_consideration), str(r.evidence))
+                for r in starter.itertuples(index=False)
+            ],
+        )
+
+    async def _editing(self, request: web.Request) -> tuple[Visit, Released, str, Any]:
+        visit = await self.visit(request)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(self.app, visit.session)):
+            raise Page(403, t("web_bad_request", visit.language, what="csrf"))
+        if not self._editors(visit.grant):
+            raise Page(403, t("web_no_access", visit.language))
+        found, scope, _ = await self.chosen(visit)
+        return visit, found, scope, form
+
+    async def action_add(self, request: web.Request) -> web.Response:
+        visit, found, scope, form = await self._editing(request)
+        try:
+            fields = check_action(
+                area=str(form.get("area", "")),
+                consideration=str(form.get("consideration", "")),
+                unit=scope,
+                lead=str(form.get("lead", "")),
+                due=str(form.get("due", "")) or None,
+            )
+            await actions.add(
+                self.app.sessions, found.wave.id, fields, by=visit.grant.label, today=uk_today()
+            )
+        except (ActionError, ServiceError) as exc:
+            raise Page(400, t("web_action_problem", visit.language, what=str(exc))) from None
+        return _see_other(f"{PREFIX}/actions?wave={found.wave.id}&unit={quote(scope)}")
+
+    async def action_update(self, request: web.Request) -> web.Response:
+        visit, found, scope, form = await self._editing(request)
+        action_id = request.match_info["id"]
+        if not action_id.isdigit() or len(action_id) > 9:
+            raise Page(404, t("web_bad_request", visit.language, what=f"action {action_id[:12]!r}"))
+        try:
+            await actions.update(
+                self.app.sessions,
+                int(action_id),
+                by=visit.grant.label,
+                today=uk_today(),
+                units=subtree(found.parents(), scope),
+                status=parse_status(str(form.get("status", "open"))),
+                progress=check_text(
+                    "progress", str(form.get("progress", "")), MAX_PROGRESS, required=False
+                ),
+                due=parse_due(str(form.get("due", "")) or None),
+            )
+        except (ActionError, ServiceError) as exc:
+            raise Page(400, t("web_action_problem", visit.language, what=str(exc))) from None
+        return _see_other(f"{PREFIX}/actions?wave={found.wave.id}&unit={quote(scope)}")
+
+    async def register_file(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        found, scope, _ = await self.chosen(visit)
+        fmt = request.match_info["fmt"]
+        _, table = await self._register(found, visit.grant, scope, visit.language)
+        if fmt == "csv":
+            body, media = register.to_csv(table).encode(), report.MEDIA["csv"]
+        else:
+            body, media = register.to_xlsx(table), report.MEDIA["xlsx"]
+        name = f"improvement-register-{scope}.{fmt}"
+        return web.Response(
+            body=body,
+            content_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     async def style(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "style.css")
 
@@ -451,6 +569,10 @@ class Dashboard:
         web_app.router.add_get(f"{PREFIX}/downloads", self.downloads)
         web_app.router.add_get(f"{PREFIX}/download/{{fmt}}", self.download)
         web_app.router.add_get(f"{PREFIX}/audit", self.audit)
+        web_app.router.add_get(f"{PREFIX}/actions", self.actions_page)
+        web_app.router.add_post(f"{PREFIX}/actions", self.action_add)
+        web_app.router.add_post(f"{PREFIX}/actions/{{id}}", self.action_update)
+        web_app.router.add_get(f"{PREFIX}/actions.{{fmt:csv|xlsx}}", self.register_file)
         web_app.router.add_get(f"{PREFIX}/static/style.css", self.style)
 
 

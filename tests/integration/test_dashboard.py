@@ -22,9 +22,10 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.settings import load_settings
-from storage import dashboard, roles
+from storage import actions, dashboard, roles
 from storage.uow import UnitOfWork
 from surveys.access import RoleKind
+from surveys.actions import Status
 from tests.e2e.conftest import released_service
 from tests.integration.test_cli import Cli
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeIdentityProvider
@@ -249,7 +250,14 @@ async def test_the_dashboard_speaks_welsh(app: App) -> None:
         await client.close()
 
 
-ROUTES = ("/dashboard/", "/dashboard/heatmap", "/dashboard/full", "/dashboard/downloads")
+ROUTES = (
+    "/dashboard/",
+    "/dashboard/heatmap",
+    "/dashboard/full",
+    "/dashboard/downloads",
+    "/dashboard/actions",
+    "/dashboard/actions.csv",
+)
 UNITS = {  # the test organisation: code -> (name, codes at or above it)
     "NFRS": ("Northshire Fire and Rescue Service", {"NFRS"}),
     "N-AREA": ("North Area", {"NFRS", "N-AREA"}),
@@ -399,3 +407,82 @@ async def test_an_answer_for_another_sign_in_is_refused(desk: tuple[str, App]) -
         async with browser.get(url) as page:
             assert page.status == 400
             assert "does not belong to this sign-in (state)" in await page.text()
+
+
+async def csrf_of(client: TestClient, path: str) -> str:  # type: ignore[type-arg]
+    page = await client.get(path)
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', await page.text())
+    assert found, path
+    return found.group(1)
+
+
+async def test_managers_keep_their_improvement_register_in_the_dashboard(app: App) -> None:
+    client, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    try:
+        page = await client.get("/dashboard/actions?wave=2&unit=STN01")
+        text = await page.text()
+        assert page.status == 200 and "No actions yet." in text
+        token = await csrf_of(client, "/dashboard/actions?wave=2&unit=STN01")
+
+        # Without the form token nothing is saved.
+        forged = await client.post(
+            "/dashboard/actions?wave=2&unit=STN01",
+            data={"area": "4", "consideration": "x", "lead": "y"},
+        )
+        assert forged.status == 403
+
+        # A suggestion from the framework view, or a new action: both land in the register.
+        suggestion = re.search(
+            r'name="area" value="([^"]+)">\s*<input type="hidden" name="consideration" value="([^"]+)"',
+            text,
+        )
+        form = {"csrf": token, "area": "4", "consideration": "Monthly wellbeing check-ins on every watch",
+                "lead": "Ashford SM", "due": "2027-03-31"}  # fmt: skip
+        added = await client.post("/dashboard/actions?wave=2&unit=STN01", data=form)
+        assert added.status == 200
+        if suggestion:
+            again = {"csrf": token, "area": html.unescape(suggestion.group(1)),
+                     "consideration": html.unescape(suggestion.group(2)), "lead": "Ashford SM"}  # fmt: skip
+            assert (
+                await client.post("/dashboard/actions?wave=2&unit=STN01", data=again)
+            ).status == 200
+        bad = await client.post(
+            "/dashboard/actions?wave=2&unit=STN01", data={**form, "due": "next spring"}
+        )
+        assert bad.status == 400 and "is not a date like 2027-03-31" in await bad.text()
+
+        listed = await actions.listed(app.sessions)
+        first = next(a.action for a in listed if a.action.consideration.startswith("Monthly"))
+        assert (first.unit_code, first.area, str(first.due), first.updated_by) == (
+            "STN01", 4, "2027-03-31", "Ashford SM",
+        )  # fmt: skip
+        done = await client.post(
+            f"/dashboard/actions/{first.id}?wave=2&unit=STN01",
+            data={"csrf": token, "status": "done", "progress": "Started in January", "due": ""},
+        )
+        assert done.status == 200 and "Started in January" in await done.text()
+
+        register_csv = await client.get("/dashboard/actions.csv?wave=2&unit=STN01")
+        rows = list(csv.DictReader(io.StringIO(await register_csv.text())))
+        mine = next(r for r in rows if r["Area for consideration"].startswith("Monthly"))
+        assert mine["Area"].startswith("4. Employment conditions")
+        assert (mine["Status"], mine["Progress"], mine["When"], mine["Unit"]) == (
+            "Done", "Started in January", "2027-03-31", "Ashford",
+        )  # fmt: skip
+        xlsx = await client.get("/dashboard/actions.xlsx?wave=2&unit=STN01")
+        assert (await xlsx.read()).startswith(b"PK")
+    finally:
+        await client.close()
+
+    # Another station's manager cannot see or change it; a network lead cannot edit.
+    other, _ = await signed_in(app, RoleKind.MANAGER, "S-AREA", "South AM")
+    try:
+        assert "Monthly wellbeing" not in await (await other.get("/dashboard/actions")).text()
+        token = await csrf_of(other, "/dashboard/actions")
+        refused = await other.post(
+            f"/dashboard/actions/{first.id}", data={"csrf": token, "status": "open"}
+        )
+        assert refused.status == 400 and f"no action {first.id}" in await refused.text()
+    finally:
+        await other.close()
+    assert (await actions.listed(app.sessions, status=Status.DONE))[0].action.id == first.id

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -140,3 +142,41 @@ def test_role_commands_say_what_is_wrong(tmp_path: Path, database_url: str) -> N
     )
     assert cli("audit").stdout.strip() == "no views or downloads recorded"
     assert cli("audit", "--days", "0").returncode == 2
+
+
+def test_the_improvement_register_from_the_command_line(tmp_path: Path) -> None:
+    from tests.integration.test_reports import seed
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'register.db'}"
+    cli = Cli(tmp_path, url)
+    import asyncio
+
+    from storage import migrate
+
+    migrate.upgrade(url)
+    asyncio.run(seed(url, per_survey=60, small_watch=False, org_csv=ORG_CSV))
+    base = ("actions", "add", "--unit", "STN01", "--area", "4", "--lead", "Ashford SM")
+    early = cli(*base, "--wave", "1", "--consideration", "Wellbeing check-ins")
+    assert early.returncode == 1 and "have not been released" in early.stderr
+    assert cli("wave", "release", "1").returncode == 0
+    bad_area = cli(*base[:4], "--area", "9", *base[6:], "--wave", "1", "--consideration", "x")
+    assert bad_area.returncode == 2 and "not an FRS Equality Framework area" in bad_area.stderr
+    nowhere = cli(*base[:2], "--unit", "NOPE", *base[4:], "--wave", "1", "--consideration", "x")
+    assert nowhere.returncode == 1 and "was not in wave 1's organisation" in nowhere.stderr
+    added = cli(
+        *base, "--wave", "1", "--consideration", "Wellbeing check-ins", "--due", "2027-03-31"
+    )
+    assert added.returncode == 0 and "action 1 added for STN01" in added.stdout
+    assert cli("actions", "update", "1").returncode == 2  # nothing to change
+    assert cli("actions", "update", "1", "--status", "finished").returncode == 2
+    updated = cli(
+        "actions", "update", "1", "--status", "in progress", "--progress", "Two watches so far"
+    )
+    assert updated.returncode == 0 and "in_progress" in updated.stdout
+    listed = cli("actions", "list")
+    assert "Wellbeing check-ins" in listed.stdout and "Two watches so far" in listed.stdout
+    out = tmp_path / "register.csv"
+    assert cli("actions", "export", "--format", "csv", "--out", str(out)).returncode == 0
+    [row] = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert row["Status"] == "In progress" and row["Lead"] == "Ashford SM"
+    assert row["Area"].startswith("4. ") and row["When"] == "2027-03-31"
