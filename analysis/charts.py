@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from analysis.labels import breakdown_label, group_label
 from analysis.tables import Tables
+from analysis.words import w
 from surveys.model import QuestionType
 from surveys.text import localise
 
@@ -60,12 +61,13 @@ def unit_chart(tables: Tables, level: str) -> Chart | None:
     frame = unit_index(tables, level)
     if frame.empty:
         return None
+    language = tables.language
     labels = [group_label(tables.group_labels, level, g) for g in frame["group"]]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(frame) + 1.2))
     ax.barh(labels, frame["value"], color=PALETTE[0])
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% favourable, average of the agreement questions")
-    title = f"Favourability by {breakdown_label(level).lower()}"
+    ax.set_xlabel(w("chart_units_axis", language))
+    title = w("chart_units_title", language, level=breakdown_label(level, language).lower())
     ax.set_title(title)
     for y, value in enumerate(frame["value"]):
         ax.text(value + 1, y, f"{value:.0f}%", va="center", fontsize=8)
@@ -90,8 +92,9 @@ def characteristic_chart(tables: Tables, question_key: str) -> Chart | None:
     ]
     if rows.empty:
         return None
+    language = tables.language
     labels = [
-        f"{breakdown_label(b)}: {group_label(tables.group_labels, b, g)}"
+        f"{breakdown_label(b, language)}: {group_label(tables.group_labels, b, g)}"
         for b, g in zip(rows["breakdown"], rows["group"], strict=True)
     ]
     values = rows[metric].to_numpy()
@@ -105,12 +108,12 @@ def characteristic_chart(tables: Tables, question_key: str) -> Chart | None:
     ax.barh(positions, values, xerr=[low, high], color=colours, capsize=2, ecolor="#444444")
     ax.set_yticks(positions, labels, fontsize=8)
     ax.set_xlim(0, 100)
-    what = "% favourable" if metric == "pct_favourable" else "% yes"
-    ax.set_xlabel(f"{what} with 95% confidence interval")
-    text = localise(question.text, "en")
+    what = w("favourable" if metric == "pct_favourable" else "pct_yes", language)
+    ax.set_xlabel(w("chart_interval_axis", language, what=what))
+    text = localise(question.text, language)
     title = f"{text}"
     ax.set_title(title if len(title) < 80 else title[:77] + "…", fontsize=10)
-    alt = f"{what} for \u201c{text}\u201d by group: " + "; ".join(
+    alt = w("chart_by_group", language, what=what, text=text) + "; ".join(
         f"{label} {v:.0f}% (95% CI {lo:.0f}-{hi:.0f}%)"
         for label, v, lo, hi in zip(labels, values, rows["ci_low"], rows["ci_high"], strict=True)
     )
@@ -125,7 +128,8 @@ def trend_chart(tables: Tables) -> Chart | None:
     if trend.empty:
         return None
     fig, ax = plt.subplots(figsize=(7, 4))
-    texts = {q.key: localise(q.text, "en") for q in tables.questions}
+    language = tables.language
+    texts = {q.key: localise(q.text, language) for q in tables.questions}
     lines = []
     for i, (question, rows) in enumerate(trend.groupby("question", sort=False)):
         label = texts.get(str(question), str(question))
@@ -145,11 +149,12 @@ def trend_chart(tables: Tables) -> Chart | None:
             )
         )
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% favourable")
-    ax.set_title("Trend across waves")
+    ax.set_ylabel(w("favourable", language))
+    title = w("trend_title", language)
+    ax.set_title(title)
     ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, -0.6), ncol=2)
-    alt = "Trend of % favourable across waves. " + "; ".join(lines)
-    return Chart("Trend across waves", _png(fig), alt)
+    alt = w("trend_alt", language) + "; ".join(lines)
+    return Chart(title, _png(fig), alt)
 
 
 def items_chart(

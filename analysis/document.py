@@ -24,6 +24,7 @@ from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
 from analysis.publication import headline
 from analysis.tables import Tables
+from analysis.words import FRAMEWORK_NAMES_CY, w
 from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType
 from surveys.text import localise
@@ -82,6 +83,7 @@ class Document:
     footer: str  # what every page says it is, so a page printed alone is not mistaken
     synthetic: bool
     generated_on: date
+    language: str = "en"
     blocks: list[Block] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Block]:
@@ -91,12 +93,8 @@ class Document:
         self.blocks.extend(blocks)
 
 
-def _hidden(k: int) -> Cell:
-    return Cell(
-        HIDDEN,
-        hidden=True,
-        why=f"Hidden: fewer than {k} people, or would let a hidden group be worked out",
-    )
+def _hidden(k: int, language: str = "en") -> Cell:
+    return Cell(HIDDEN, hidden=True, why=w("hidden_why", language, k=k))
 
 
 def _table(
@@ -127,12 +125,16 @@ def _respondents(tables: Tables) -> Paragraph | None:
     if match.empty:
         return None
     rate = match.iloc[0]
+    language = tables.language
     if bool(rate["suppressed"]):
-        return Paragraph(f"Respondents: {HIDDEN} (fewer than {tables.k_unit}).")
-    text = f"Respondents: {fmt(rate['respondents'])}"
+        return Paragraph(w("respondents_hidden", language, hidden=HIDDEN, k=tables.k_unit))
+    text = w("respondents", language, n=fmt(rate["respondents"]))
     if not pd.isna(rate["response_rate"]):
-        text += (
-            f" of {fmt(rate['headcount'])} staff (response rate {fmt(rate['response_rate'], '%')})"
+        text += w(
+            "respondents_rate",
+            language,
+            headcount=fmt(rate["headcount"]),
+            rate=fmt(rate["response_rate"], "%"),
         )
     return Paragraph(text + ".")
 
@@ -145,17 +147,24 @@ def _summary_table(tables: Tables, frame: pd.DataFrame) -> Table:
         match = frame[frame["question"] == question.key]
         if match.empty:
             continue
-        text = Cell(localise(question.text, "en"))
+        text = Cell(localise(question.text, tables.language))
         r = match.iloc[0]
         if bool(r["suppressed"]):
-            rows.append((text, *[_hidden(tables.k_unit)] * 4))
+            rows.append((text, *[_hidden(tables.k_unit, tables.language)] * 4))
             continue
         n, value, ci, extra = result_cells(question, r)
         rows.append(
             (text, Cell(n), Cell(value, indicative=bool(r["indicative"])), Cell(ci), Cell(extra))
         )
+    language = tables.language
     return Table(
-        ("Question", "n", "Result", "95% interval", "Mean / eNPS"),
+        (
+            w("col_question", language),
+            "n",
+            w("col_result", language),
+            w("col_interval", language),
+            w("col_mean", language),
+        ),
         tuple(rows),
         (0.5, 0.09, 0.12, 0.145, 0.145),
     )
@@ -167,13 +176,14 @@ def _matrix(tables: Tables, breakdown: str, k: int) -> list[Block]:
     if results.empty:
         return []
     questions = [q for q in tables.questions if headline(q)]
+    language = tables.language
     index = results.set_index(["group", "question"])
     rows: list[tuple[Cell, ...]] = []
     for group in dict.fromkeys(results["group"]):
         first = results[results["group"] == group].iloc[0]
         row = [
             Cell(group_label(tables.group_labels, breakdown, group)),
-            _hidden(k) if bool(first["suppressed"]) else Cell(fmt(first["n"])),
+            _hidden(k, language) if bool(first["suppressed"]) else Cell(fmt(first["n"])),
         ]
         for q in questions:
             if (group, q.key) not in index.index:
@@ -182,28 +192,35 @@ def _matrix(tables: Tables, breakdown: str, k: int) -> list[Block]:
             r = index.loc[(group, q.key)]
             metric = headline(q)
             row.append(
-                _hidden(k)
+                _hidden(k, language)
                 if bool(r["suppressed"])
                 else Cell(fmt(r[metric], "%"), indicative=bool(r["indicative"]))
             )
         rows.append(tuple(row))
-    legend = "Columns: " + "; ".join(f"{q.key}: {localise(q.text, 'en')}" for q in questions)
+    legend = w("columns_legend", language) + "; ".join(
+        f"{q.key}: {localise(q.text, language)}" for q in questions
+    )
     return [
-        Table(("Group", "Respondents", *[q.key for q in questions]), tuple(rows)),
+        Table(
+            (w("col_group", language), w("col_respondents", language), *[q.key for q in questions]),
+            tuple(rows),
+        ),
         Paragraph(legend, "small"),
     ]
 
 
 def _frameworks(tables: Tables) -> list[Block]:
-    out: list[Block] = [Heading(2, "Evidence by framework area", "framework")]
+    language = tables.language
+    none = (w("none_stood_out", language),)
+    out: list[Block] = [Heading(2, w("framework_heading", language), "framework")]
     frsef = areas(tables, "frsef")
     for area in frsef:
         out += [
             Heading(3, f"FRSEF {area.key}. {area.title}"),
-            Paragraph("Strengths", "label"),
-            Bullets(tuple(area.strengths) or ("None stood out.",)),
-            Paragraph("Areas for improvement", "label"),
-            Bullets(tuple(area.improvements) or ("None stood out.",)),
+            Paragraph(w("strengths", language), "label"),
+            Bullets(tuple(area.strengths) or none),
+            Paragraph(w("improvements", language), "label"),
+            Bullets(tuple(area.improvements) or none),
         ]
     for key in ("hmicfrs", "core_code", "equality_standard"):
         other = areas(tables, key)
@@ -218,15 +235,24 @@ def _frameworks(tables: Tables) -> list[Block]:
                 ]
                 for a in other
             ]
-            out += [Heading(3, FRAMEWORKS[key][0]), _table(["Area", "Items"], rows, (0.3, 0.7))]
+            name = FRAMEWORK_NAMES_CY[key] if language == "cy" else FRAMEWORKS[key][0]
+            out += [
+                Heading(3, name),
+                _table([w("col_area", language), w("col_items", language)], rows, (0.3, 0.7)),
+            ]
     reg = register(frsef)
-    out.append(Heading(3, "Improvement register (starter)"))
+    if language == "cy":
+        reg["status"] = w("status_open", language)
+    out.append(Heading(3, w("register_heading", language)))
     if reg.empty:
-        out.append(Paragraph("No areas for improvement were identified."))
+        out.append(Paragraph(w("no_improvements", language)))
     else:
         out.append(
             _table(
-                ["Area", "Area for consideration", "Evidence", "Lead", "Due", "Status"],
+                [
+                    w(f"col_{c}", language)
+                    for c in ("area", "consideration", "evidence", "lead", "due", "status")
+                ],
                 reg.astype(str).to_numpy().tolist(),
                 (0.17, 0.23, 0.36, 0.08, 0.08, 0.08),
             )
@@ -236,11 +262,12 @@ def _frameworks(tables: Tables) -> list[Block]:
 
 def _units(tables: Tables) -> list[Block]:
     k = tables.k_unit
+    language = tables.language
     rows: list[tuple[Cell, ...]] = []
     for r in tables.response_rates.itertuples(index=False):
-        name = Cell(f"{r.name} ({r.kind})")
+        name = Cell(f"{r.name} ({breakdown_label(str(r.kind), language).lower()})")
         if r.suppressed:
-            rows.append((name, _hidden(k), Cell(fmt(r.headcount)), _hidden(k)))
+            rows.append((name, _hidden(k, language), Cell(fmt(r.headcount)), _hidden(k, language)))
         else:
             rows.append(
                 (
@@ -251,10 +278,12 @@ def _units(tables: Tables) -> list[Block]:
                 )
             )
     out: list[Block] = [
-        Heading(2, "By organisational unit", "units", new_page=True),
-        Heading(3, "Response rates"),
+        Heading(2, w("units_heading", language), "units", new_page=True),
+        Heading(3, w("response_rates", language)),
         Table(
-            ("Unit", "Respondents", "Headcount", "Response rate"),
+            tuple(
+                w(c, language) for c in ("col_unit", "col_respondents", "col_headcount", "col_rate")
+            ),
             tuple(rows),
             (0.52, 0.16, 0.16, 0.16),
         ),
@@ -262,64 +291,67 @@ def _units(tables: Tables) -> list[Block]:
     for level in LEVELS[1:]:
         matrix = _matrix(tables, level, k)
         if matrix:
-            out += [Heading(3, f"By {breakdown_label(level).lower()}"), *matrix]
+            level_name = breakdown_label(level, language).lower()
+            out += [Heading(3, w("by_level", language, level=level_name)), *matrix]
     return out
 
 
 def _characteristics(tables: Tables) -> list[Block]:
     k = tables.k_characteristic
+    language = tables.language
     out: list[Block] = []
     for key in CHARACTERISTICS:
         matrix = _matrix(tables, key, k)
         if matrix:
-            out += [Heading(3, breakdown_label(key)), *matrix]
+            out += [Heading(3, breakdown_label(key, language)), *matrix]
     if out:
-        out.insert(0, Heading(2, "By protected characteristic", "characteristics"))
+        out.insert(0, Heading(2, w("characteristics_heading", language), "characteristics"))
     intersections = sorted({b for b in tables.results["breakdown"] if "×" in b})
     if intersections:
-        out.append(Heading(2, "Intersections", "intersections"))
+        out.append(Heading(2, w("intersections", language), "intersections"))
         for breakdown in intersections:
-            out += [Heading(3, breakdown_label(breakdown)), *_matrix(tables, breakdown, k)]
+            out += [
+                Heading(3, breakdown_label(breakdown, language)),
+                *_matrix(tables, breakdown, k),
+            ]
     return out
 
 
 def _gaps(tables: Tables) -> list[Block]:
     if tables.gaps.empty:
         return []
+    language = tables.language
     rows = [
         [
             g.question,
-            breakdown_label(g.breakdown),
+            breakdown_label(g.breakdown, language),
             group_label(tables.group_labels, g.breakdown, g.group),
             str(g.n),
             fmt(g.value, "%"),
             fmt(g.rest_value, "%"),
-            fmt(g.difference, " pts"),
+            fmt(g.difference, w("points", language)),
             g.method,
             f"{g.q_value:.3f}",
-            ("yes" if g.significant else "no") + (" (indicative)" if g.indicative else ""),
+            w("yes" if g.significant else "no", language)
+            + (w("indicative", language) if g.indicative else ""),
         ]
         for g in tables.gaps.sort_values("q_value").itertuples(index=False)
     ]
     return [
-        Heading(2, "Differences between groups", "gaps"),
-        Paragraph(
-            "Each group compared with everyone else: chi-square test where the expected counts "
-            "allow, otherwise Fisher's exact test; p-values adjusted for the number of tests in "
-            "this report (Benjamini-Hochberg). Significant means adjusted p < 0.05."
-        ),
+        Heading(2, w("gaps_heading", language), "gaps"),
+        Paragraph(w("gaps_method", language)),
         _table(
             [
-                "Question",
-                "Breakdown",
-                "Group",
+                w("col_question", language),
+                w("col_breakdown", language),
+                w("col_group", language),
                 "n",
-                "Group",
-                "Everyone else",
-                "Difference",
-                "Test",
-                "Adjusted p",
-                "Significant",
+                w("col_group", language),
+                w("col_everyone_else", language),
+                w("col_difference", language),
+                w("col_test", language),
+                w("col_adjusted_p", language),
+                w("col_significant", language),
             ],
             rows,
             (0.14, 0.11, 0.13, 0.06, 0.08, 0.09, 0.1, 0.09, 0.09, 0.11),
@@ -329,24 +361,30 @@ def _gaps(tables: Tables) -> list[Block]:
 
 def _distribution(tables: Tables) -> list[Block]:
     overall = _scope_rows(tables, tables.distribution)
-    out: list[Block] = [Heading(2, "Answers to each question", "questions")]
+    language = tables.language
+    out: list[Block] = [Heading(2, w("answers_heading", language), "questions")]
     for question in tables.questions:
         if question.type == QuestionType.FREE_TEXT:
             continue
         rows_q = overall[overall["question"] == question.key]
         if rows_q.empty:
             continue
-        labels = {o.key: localise(o.text, "en") for o in question.choices()}
+        labels = {o.key: localise(o.text, language) for o in question.choices()}
         rows: list[tuple[Cell, ...]] = []
         for r in rows_q.itertuples(index=False):
             label = Cell(labels.get(r.option, r.option))
             if r.suppressed:
-                rows.append((label, _hidden(tables.k_unit), _hidden(tables.k_unit)))
+                hidden = _hidden(tables.k_unit, language)
+                rows.append((label, hidden, hidden))
             else:
                 rows.append((label, Cell(fmt(r.count)), Cell(fmt(r.pct, "%"))))
         out += [
-            Heading(3, localise(question.text, "en")),
-            Table(("Answer", "Count", "%"), tuple(rows), (0.6, 0.2, 0.2)),
+            Heading(3, localise(question.text, language)),
+            Table(
+                (w("col_answer", language), w("col_count", language), "%"),
+                tuple(rows),
+                (0.6, 0.2, 0.2),
+            ),
         ]
     return out
 
@@ -361,31 +399,30 @@ def _trend(tables: Tables) -> list[Block]:
         match = trend[trend["question"] == question.key]
         if match.empty:
             continue
-        row = [Cell(localise(question.text, "en"))]
+        row = [Cell(localise(question.text, tables.language))]
         for wave in waves:
             cell = match[match["label"] == wave]
             if cell.empty:
                 row.append(Cell(""))
             elif bool(cell.iloc[0]["suppressed"]):
-                row.append(_hidden(tables.k_unit))
+                row.append(_hidden(tables.k_unit, tables.language))
             else:
                 suffix = "%" if str(cell.iloc[0]["metric"]).startswith("pct") else ""
                 row.append(Cell(fmt(float(cell.iloc[0]["value"]), suffix, 0 if suffix else 1)))
         rows.append(tuple(row))
-    return [Heading(2, "Trend across waves", "trend"), Table(("Question", *waves), tuple(rows))]
+    return [
+        Heading(2, w("trend_heading", tables.language), "trend"),
+        Table((w("col_question", tables.language), *waves), tuple(rows)),
+    ]
 
 
 def _comments(tables: Tables) -> list[Block]:
-    out: list[Block] = [Heading(2, "Comments", "comments")]
+    language = tables.language
+    out: list[Block] = [Heading(2, w("comments_heading", language), "comments")]
     if tables.comments.empty:
-        out.append(
-            Paragraph(
-                "No comments are shown: there are none, or the group has fewer than "
-                f"{tables.k_comments} people."
-            )
-        )
+        out.append(Paragraph(w("no_comments", language, k=tables.k_comments)))
         return out
-    texts = {q.key: localise(q.text, "en") for q in tables.questions}
+    texts = {q.key: localise(q.text, language) for q in tables.questions}
     for question, rows in tables.comments.groupby("question", sort=False):
         out += [
             Heading(3, texts.get(str(question), str(question))),
@@ -395,41 +432,41 @@ def _comments(tables: Tables) -> list[Block]:
 
 
 def build(tables: Tables) -> Document:
-    """The whole report for one view of a publication."""
+    """The whole report for one view of a publication, in the view's language."""
+    language = tables.language
     title = f"{tables.survey_title}: {tables.wave_label}"
     footer = title
     if tables.synthetic:
-        footer = "SYNTHETIC DATA (made up, for demonstration) - " + footer
-    doc = Document(title, footer, tables.synthetic, tables.generated_on)
+        footer = w("synthetic_footer", language) + footer
+    doc = Document(title, footer, tables.synthetic, tables.generated_on, language)
     doc.add(
         Heading(1, title),
         Paragraph(
-            f"Scope: {tables.scope_name} · wave {tables.wave_id} · report made "
-            f"{tables.generated_on.isoformat()}",
+            w(
+                "scope_line",
+                language,
+                scope=tables.scope_name,
+                wave=tables.wave_id,
+                made=tables.generated_on.isoformat(),
+            ),
             "meta",
         ),
     )
     if tables.synthetic:
-        doc.add(
-            Paragraph(
-                "SYNTHETIC DATA: this report was made from made-up responses for "
-                "demonstration. It describes no real service or person.",
-                "banner",
-            )
-        )
+        doc.add(Paragraph(w("synthetic_banner", language), "banner"))
     doc.add(
         Paragraph(
-            "To protect anonymity, no figure is shown for a group of fewer than "
-            f"{tables.k_unit} people (organisational units) or {tables.k_characteristic} people "
-            "(equality groups), including groups with nobody in them, and some further figures "
-            f"are hidden ({HIDDEN}) so that hidden ones cannot be worked out by subtraction, "
-            "from this report or together with any other view of the wave. Comments appear "
-            f"only for groups of at least {tables.k_comments} people, with names and contact "
-            "details removed. Figures in italics rest on fewer than 30 answers and are "
-            "indicative only.",
+            w(
+                "anonymity_note",
+                language,
+                k_unit=tables.k_unit,
+                k_char=tables.k_characteristic,
+                hidden=HIDDEN,
+                k_comments=tables.k_comments,
+            ),
             "note",
         ),
-        Heading(2, "Summary", "summary"),
+        Heading(2, w("summary", language), "summary"),
     )
     respondents = _respondents(tables)
     if respondents is not None:
@@ -437,7 +474,10 @@ def build(tables: Tables) -> Document:
     doc.add(_summary_table(tables, _scope_rows(tables, tables.results)), *_frameworks(tables))
     charts = chart_module.all_charts(tables)
     if charts:
-        doc.add(Heading(2, "Charts", "charts", new_page=True), *(Figure(c) for c in charts))
+        doc.add(
+            Heading(2, w("charts", language), "charts", new_page=True),
+            *(Figure(c) for c in charts),
+        )
     doc.add(
         *_units(tables),
         *_characteristics(tables),
@@ -445,17 +485,14 @@ def build(tables: Tables) -> Document:
         *_distribution(tables),
         *_trend(tables),
         *_comments(tables),
-        Heading(2, "How to read this report", "method"),
+        Heading(2, w("method_heading", language), "method"),
         Bullets(
             (
-                "% favourable = agree + strongly agree, out of everyone who answered the "
-                "question (neither agree nor disagree counts; “prefer not to say” and "
-                "skipped do not).",
-                "eNPS = % scoring 9-10 minus % scoring 0-6 on the 0-10 recommendation question.",
-                "Intervals are Wilson 95% confidence intervals.",
-                "“Prefer not to say” and “Not answered” are reported as groups of their own "
-                "and never guessed.",
-                "Response rate = respondents / headcount of the unit and everything below it.",
+                w("method_favourable", language),
+                w("method_enps", language),
+                w("method_intervals", language),
+                w("method_groups", language),
+                w("method_rate", language),
                 tables.publication_note,
             )
         ),

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.labels import breakdown_label, group_label
 from analysis.publication import headline
 from analysis.tables import Tables
+from analysis.words import AREAS_CY, FRSEF_CY, w
 from surveys.frameworks import (
     CORE_CODE_PRINCIPLES,
     EQUALITY_STANDARD_AREAS,
@@ -61,15 +62,21 @@ def _percent(value: float) -> str:
     return f"{value:.0f}%"
 
 
-def _item_sentence(item: Item) -> str:
-    what = "agreed" if item.metric == "pct_favourable" else "said yes to"
-    quoted = f"\u201c{item.text}\u201d"
-    return f"{_percent(item.value or 0)} of respondents {what} {quoted} (n={int(item.n or 0)})."
+def _item_sentence(item: Item, language: str) -> str:
+    key = "item_agreed" if item.metric == "pct_favourable" else "item_yes"
+    return w(key, language, pct=_percent(item.value or 0), text=item.text, n=int(item.n or 0))
 
 
 def areas(tables: Tables, framework: str = "frsef") -> list[Area]:
     """Areas of one framework with their items, strengths and areas for improvement."""
     _, names = FRAMEWORKS[framework]
+    language = tables.language
+    if language == "cy":
+        names = (
+            {str(k): v for k, v in FRSEF_CY.items()}
+            if framework == "frsef"
+            else AREAS_CY[framework]
+        )
     overall_breakdown = "all"
     results = tables.results
     overall = results[results["breakdown"] == overall_breakdown].set_index("question")
@@ -97,7 +104,7 @@ def areas(tables: Tables, framework: str = "frsef") -> list[Area]:
             area.items.append(
                 Item(
                     question.key,
-                    localise(question.text, "en"),
+                    localise(question.text, language),
                     metric,
                     value,
                     None if pd.isna(row["n"]) else float(row["n"]),
@@ -107,10 +114,10 @@ def areas(tables: Tables, framework: str = "frsef") -> list[Area]:
             if item.value is None:
                 continue
             if item.metric == "pct_favourable" and item.value >= STRENGTH_AT:
-                area.strengths.append(_item_sentence(item))
+                area.strengths.append(_item_sentence(item, language))
             elif item.metric == "pct_favourable" and item.value < IMPROVE_BELOW:
-                area.improvements.append(_item_sentence(item))
-                area.considerations.append(f"Raise agreement with \u201c{item.text}\u201d")
+                area.improvements.append(_item_sentence(item, language))
+                area.considerations.append(w("raise_agreement", language, text=item.text))
         keys = {item.question for item in area.items}
         significant = (
             gaps[gaps["question"].isin(keys) & gaps["significant"]] if not gaps.empty else gaps
@@ -118,21 +125,26 @@ def areas(tables: Tables, framework: str = "frsef") -> list[Area]:
         for gap in significant.itertuples(index=False):
             item = next(i for i in area.items if i.question == gap.question)
             group = group_label(tables.group_labels, str(gap.breakdown), str(gap.group))
-            direction = "less" if gap.difference < 0 else "more"
-            sentence = (
-                f"{breakdown_label(str(gap.breakdown))}: {group} respondents were {direction} "
-                f"favourable on \u201c{item.text}\u201d ({_percent(gap.value)}, n={gap.n}) than "
-                f"everyone else ({_percent(gap.rest_value)}, n={gap.rest_n}); "
-                f"{gap.method}, adjusted p={gap.q_value:.3f}"
-                + (" (indicative: small base)." if gap.indicative else ".")
-            )
+            direction = w("less" if gap.difference < 0 else "more", language)
+            sentence = w(
+                "gap_sentence",
+                language,
+                breakdown=breakdown_label(str(gap.breakdown), language),
+                group=group,
+                direction=direction,
+                text=item.text,
+                value=_percent(gap.value),
+                n=gap.n,
+                rest=_percent(gap.rest_value),
+                rest_n=gap.rest_n,
+                method=gap.method,
+                q=f"{gap.q_value:.3f}",
+            ) + (w("indicative_end", language) if gap.indicative else ".")
             # Only shortfalls: a group doing better than the rest is the mirror image of
             # another group doing worse, which is already listed.
             if gap.difference < 0:
                 area.improvements.append(sentence)
-                area.considerations.append(
-                    f"Close the gap for {group} respondents on \u201c{item.text}\u201d"
-                )
+                area.considerations.append(w("close_gap", language, group=group, text=item.text))
         if area.items:
             out.append(area)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.words import CHARACTERISTICS_CY, DISABILITY_CY, ETHNIC_GROUPS_CY, WORDS, w
 from surveys.equality import CHARACTERISTICS, DISABILITY_LABELS, ETHNIC_GROUP_LABELS
 from surveys.model import Survey
 from surveys.text import localise
@@ -18,27 +19,41 @@ BREAKDOWN_LABELS = {
 }
 
 
-def characteristic_labels(monitoring: Survey | None) -> dict[str, dict[str, str]]:
+def characteristic_labels(
+    monitoring: Survey | None, language: str = "en"
+) -> dict[str, dict[str, str]]:
     """characteristic -> option key -> label, including derived groups and not answered."""
+    welsh = language == "cy"
     out: dict[str, dict[str, str]] = {}
     for key in CHARACTERISTICS:
         if key == "ethnic_group":
-            values = dict(ETHNIC_GROUP_LABELS)
+            values = dict(ETHNIC_GROUPS_CY if welsh else ETHNIC_GROUP_LABELS)
         elif key == "disability":
-            values = dict(DISABILITY_LABELS)
+            values = dict(DISABILITY_CY if welsh else DISABILITY_LABELS)
         elif monitoring is not None and key in {q.key for q in monitoring.questions}:
-            values = {o.key: localise(o.text, "en") for o in monitoring.question(key).choices()}
+            values = {o.key: localise(o.text, language) for o in monitoring.question(key).choices()}
         else:
             values = {}
-        values["not_answered"] = NOT_ANSWERED_LABEL
+        values["not_answered"] = w("not_answered", language)
         out[key] = values
     return out
 
 
-def breakdown_label(breakdown: str) -> str:
+def _one(part: str, language: str) -> str:
+    if language == "cy":
+        if part in CHARACTERISTICS_CY:
+            return CHARACTERISTICS_CY[part]
+        if part in WORDS:
+            return w(part, language)
+    return BREAKDOWN_LABELS.get(part, part)
+
+
+def breakdown_label(breakdown: str, language: str = "en") -> str:
     if "×" in breakdown:
-        return " × ".join(BREAKDOWN_LABELS.get(part, part) for part in breakdown.split("×"))
-    return BREAKDOWN_LABELS.get(breakdown, breakdown)
+        return " × ".join(_one(part, language) for part in breakdown.split("×"))
+    if breakdown == "all":
+        return w("all_respondents", language)
+    return _one(breakdown, language)
 
 
 def group_label(labels: dict[tuple[str, str], str], breakdown: str, group: str) -> str:

@@ -66,13 +66,17 @@ class AuditSummary:
     seconds: float
     total_seconds: float
 
-    def sentence(self) -> str:
+    def sentence(self, language: str = "en") -> str:
         """The one-line summary every report's method note carries."""
-        return (
-            f"Disclosure audit: {self.published_numbers:,} published figures checked together "
-            f"by linear programming; {self.cells_checked:,} hidden cells tested, "
-            f"{self.cells_added:,} more hidden by the audit until it could work out none "
-            f"({self.seconds:.1f} s; docs/privacy.md says what it does not cover)."
+        from analysis.words import w
+
+        return w(
+            "audit_sentence",
+            language,
+            published=f"{self.published_numbers:,}",
+            checked=f"{self.cells_checked:,}",
+            added=f"{self.cells_added:,}",
+            seconds=f"{self.seconds:.1f}",
         )
 
 

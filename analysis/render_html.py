@@ -73,7 +73,7 @@ def render(tables: Tables) -> str:
     doc = document.build(tables)
     body = "\n".join(block_html(block) for block in doc)
     return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!doctype html><html lang='{doc.language}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(doc.title)}</title><style>{CSS}</style></head><body>{body}</body></html>"
     )

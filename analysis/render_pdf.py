@@ -29,6 +29,7 @@ from reportlab.platypus import (
 from analysis import document
 from analysis.document import Cell
 from analysis.tables import Tables
+from analysis.words import w
 
 WIDTH = 172 * mm  # A4 less the margins
 FONT = "DejaVuSans"
@@ -150,6 +151,7 @@ def render(tables: Tables) -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
         title=doc.title,
+        lang=doc.language,
     )
 
     def on_page(canvas: Any, page: Any) -> None:
@@ -158,7 +160,7 @@ def render(tables: Tables) -> bytes:
         canvas.saveState()
         canvas.setFont(FONT_BOLD if doc.synthetic else FONT, 7)
         canvas.drawString(18 * mm, 9 * mm, doc.footer[:150])
-        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, f"page {page.page}")
+        canvas.drawRightString(A4[0] - 18 * mm, 9 * mm, w("page", doc.language, n=page.page))
         canvas.restoreState()
 
     template.build(story, onFirstPage=on_page, onLaterPages=on_page)

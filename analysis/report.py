@@ -65,6 +65,7 @@ async def build(
     today: date,
     may_release: bool,
     synthetic: bool = False,
+    language: str = "en",
 ) -> Tables:
     """The report's tables for one closed wave (default: the latest), for a scope.
 
@@ -83,7 +84,7 @@ async def build(
             sessions, engine, wave.id, monitoring=monitoring, today=today, synthetic=synthetic
         )
     try:
-        return views.tables(publication, scope=unit, today=today)
+        return views.tables(publication, scope=unit, today=today, language=language)
     except views.ViewError as exc:
         raise ReportError(str(exc)) from None
 

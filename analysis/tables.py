@@ -96,6 +96,8 @@ class Tables:
     group_labels: dict[tuple[str, str], str] = field(default_factory=dict)
     # Which stored publication the tables were read from, and what its audit proved.
     publication_note: str = ""
+    # The language of the words around the figures (analysis/words.py): en or cy.
+    language: str = "en"
 
 
 # --- labels ------------------------------------------------------------------------------------

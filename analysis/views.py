@@ -19,6 +19,7 @@ from analysis.labels import characteristic_labels
 from analysis.linked import UNIT_LEVELS
 from analysis.publication import Publication
 from analysis.tables import GAP_COLUMNS, RESULT_COLUMNS, Tables, metrics
+from analysis.words import w
 from surveys.model import QuestionType, Survey
 from surveys.text import localise
 
@@ -60,13 +61,13 @@ class Tree:
         return out
 
 
-def labels(publication: Publication) -> dict[tuple[str, str], str]:
-    out: dict[tuple[str, str], str] = {("all", "all"): "All respondents"}
+def labels(publication: Publication, language: str = "en") -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {("all", "all"): w("all_respondents", language)}
     for unit in publication.units:
         for level in UNIT_LEVELS:
             out[(level, unit.code)] = unit.name
     monitoring = Survey.model_validate(publication.monitoring) if publication.monitoring else None
-    for key, values in characteristic_labels(monitoring).items():
+    for key, values in characteristic_labels(monitoring, language).items():
         for value, label in values.items():
             out[(key, value)] = label
     return out
@@ -210,8 +211,11 @@ def _in_scope(frame: pd.DataFrame, units: set[str], whole: bool) -> pd.DataFrame
     return frame[keep].reset_index(drop=True)
 
 
-def tables(publication: Publication, *, scope: str | None = None, today: date) -> Tables:
-    """The report's tables for one scope, read from the publication alone."""
+def tables(
+    publication: Publication, *, scope: str | None = None, today: date, language: str = "en"
+) -> Tables:
+    """The report's tables for one scope, read from the publication alone, with the words
+    around the figures in `language` (en or cy)."""
     tree = Tree(publication)
     if scope is not None and scope not in tree.units:
         raise ViewError(
@@ -229,11 +233,11 @@ def tables(publication: Publication, *, scope: str | None = None, today: date) -
         rates = rates[rates["unit"].isin(units)].reset_index(drop=True)
     return Tables(
         survey_key=publication.survey_key,
-        survey_title=localise(survey.title, "en"),
+        survey_title=localise(survey.title, language),
         wave_id=publication.wave_id,
         wave_label=publication.wave_label,
         scope=scope,
-        scope_name="the whole organisation" if scope is None else tree.units[scope].name,
+        scope_name=w("whole_organisation", language) if scope is None else tree.units[scope].name,
         k_unit=publication.k_unit,
         k_characteristic=publication.k_characteristic,
         k_comments=publication.k_comments,
@@ -246,21 +250,25 @@ def tables(publication: Publication, *, scope: str | None = None, today: date) -
         gaps=_gaps(publication, "all" if whole else str(scope)),
         comments=_comments(publication, tree, scope),
         trend=_trend(publication, "all" if scope is None else scope),
-        group_labels=labels(publication),
-        publication_note=note(publication),
+        group_labels=labels(publication, language),
+        publication_note=note(publication, language),
+        language=language,
     )
 
 
-def note(publication: Publication) -> str:
+def note(publication: Publication, language: str = "en") -> str:
     """Which publication a view was read from, and what its audit proved."""
-    version = f"version {publication.version}" + (
-        f", correcting version {publication.supersedes} ({publication.reason}) and audited "
-        "together with every earlier version"
+    version = w("version", language, n=publication.version) + (
+        w("correcting", language, n=publication.supersedes, reason=publication.reason)
         if publication.supersedes
         else ""
     )
-    return (
-        f"Every figure here is read from wave {publication.wave_id}'s publication "
-        f"({version}, released {publication.released_on}, fingerprint "
-        f"{publication.digest[:16]}). {publication.audit.sentence()}"
+    return w(
+        "note",
+        language,
+        wave=publication.wave_id,
+        version=version,
+        released=publication.released_on,
+        digest=publication.digest[:16],
+        audit=publication.audit.sentence(language),
     )

@@ -1257,13 +1257,19 @@ def report(
     unit: Annotated[
         str | None, typer.Option("--unit", help="Only this unit and what is below it.")
     ] = None,
+    language: Annotated[
+        str, typer.Option("--language", help="en (English) or cy (Welsh) for HTML and PDF.")
+    ] = "en",
 ) -> None:
     """Write a report: a view of the wave's stored publication (releasing a closed wave
     that has not been released yet)."""
     from analysis.report import FORMATS, ReportError, build
+    from analysis.words import LANGUAGES
 
     if fmt not in FORMATS:
         fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}", code=2)
+    if language not in LANGUAGES:
+        fail(f"--language: {language!r} is not one of {', '.join(LANGUAGES)}", code=2)
 
     async def work(application: App) -> Any:
         if survey not in application.catalog:
@@ -1289,6 +1295,7 @@ def report(
                 unit=unit,
                 today=date.today(),
                 may_release=True,
+                language=language,
             )
         except ReportError as exc:
             raise services.ServiceError(str(exc)) from None

@@ -593,8 +593,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_hidden": {"en": "hidden", "cy": "cudd"},
     "web_service_row": {"en": "Whole service", "cy": "Y gwasanaeth cyfan"},
     "web_full_intro": {
-        "en": "The full results for this scope, as in the PDF report (in English).",
-        "cy": "Y canlyniadau llawn ar gyfer y cwmpas hwn, fel yn yr adroddiad PDF (yn Saesneg).",
+        "en": "The full results for this scope, as in the PDF report.",
+        "cy": "Y canlyniadau llawn ar gyfer y cwmpas hwn, fel yn yr adroddiad PDF.",
     },
     "web_downloads_intro": {
         "en": "The results for this scope as a file. Every download is recorded in the access log.",

@@ -263,8 +263,8 @@ async def _scope(chat: Chat, grant: Grant, released: Released, scope: str, langu
 # --- a summary ------------------------------------------------------------------------------
 
 
-def _view(released: Released, scope: str) -> Tables:
-    return views.tables(released.publication, scope=scope, today=uk_today())
+def _view(released: Released, scope: str, language: str) -> Tables:
+    return views.tables(released.publication, scope=scope, today=uk_today(), language=language)
 
 
 def summary_text(summary: Summary, survey_title: str, language: str) -> str:
@@ -358,7 +358,7 @@ def _chart_maker(
 
 
 async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, language: str) -> None:
-    tables = _view(released, scope)
+    tables = _view(released, scope, language)
     summary = summarise(tables)
     roles.record(
         chat.uow,
@@ -397,7 +397,7 @@ async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, lan
 async def _file(
     chat: Chat, grant: Grant, released: Released, scope: str, fmt: str, language: str
 ) -> None:
-    tables = _view(released, scope)
+    tables = _view(released, scope, language)
     roles.record(
         chat.uow,
         grant,

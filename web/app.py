@@ -371,7 +371,9 @@ class Dashboard:
     async def overview(self, request: web.Request) -> web.Response:
         visit = await self.visit(request)
         found, scope, waves = await self.chosen(visit)
-        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tables = views.tables(
+            found.publication, scope=scope, today=uk_today(), language=visit.language
+        )
         summary = summarise(tables)
         await self.record(visit, found, scope, "overview")
         language = visit.language
@@ -389,7 +391,9 @@ class Dashboard:
     async def heatmap(self, request: web.Request) -> web.Response:
         visit = await self.visit(request)
         found, scope, waves = await self.chosen(visit)
-        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tables = views.tables(
+            found.publication, scope=scope, today=uk_today(), language=visit.language
+        )
         tree = views.Tree(found.publication)
         await self.record(visit, found, scope, "heatmap")
         return self.page(
@@ -404,7 +408,9 @@ class Dashboard:
     async def full(self, request: web.Request) -> web.Response:
         visit = await self.visit(request)
         found, scope, waves = await self.chosen(visit)
-        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tables = views.tables(
+            found.publication, scope=scope, today=uk_today(), language=visit.language
+        )
         doc = await report.off_loop(document.build, tables)
         await self.record(visit, found, scope, "full")
         body = Markup("\n".join(block_html(b) for b in doc))  # noqa: S704 - escaped by block_html
@@ -421,7 +427,9 @@ class Dashboard:
         if fmt not in report.FORMATS:
             raise Page(404, t("web_bad_request", visit.language, what=f"format {fmt[:10]!r}"))
         found, scope, _ = await self.chosen(visit)
-        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tables = views.tables(
+            found.publication, scope=scope, today=uk_today(), language=visit.language
+        )
         await self.record(visit, found, scope, fmt)
         data = await report.off_loop(report.render, tables, fmt)
         return web.Response(
@@ -465,7 +473,9 @@ class Dashboard:
         visit = await self.visit(request)
         found, scope, waves = await self.chosen(visit)
         listed, table = await self._register(found, visit.grant, scope, visit.language)
-        tables = views.tables(found.publication, scope=scope, today=uk_today())
+        tables = views.tables(
+            found.publication, scope=scope, today=uk_today(), language=visit.language
+        )
         starter = register_starter(areas(tables, "frsef"))
         return self.page(
             visit,

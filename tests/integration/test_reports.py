@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -296,3 +297,32 @@ async def test_the_large_wave_query_plan_reads_the_same_rows(
         assert any(r[-1] is not None for r in normal)  # the 0-10 item, as a number
     finally:
         await engine.dispose()
+
+
+def test_a_welsh_report_has_welsh_words_around_the_same_figures(
+    seeded: Cli, tmp_path: Path
+) -> None:
+    made = {}
+    for language in ("en", "cy"):
+        for fmt in ("html", "pdf"):
+            out = tmp_path / f"{language}.{fmt}"
+            result = seeded(
+                "report", "--survey", "staff_pulse", "--format", fmt, "--out", str(out),
+                "--unit", "S01", "--language", language,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            made[language, fmt] = out
+    welsh = made["cy", "html"].read_text()
+    english = made["en", "html"].read_text()
+    assert "<html lang='cy'>" in welsh and "<html lang='en'>" in english
+    for words in ("Crynodeb", "Fesul uned y sefydliad", "Sut i ddarllen yr adroddiad hwn"):
+        assert words in welsh and words not in english
+    # The survey's own Welsh question texts, and the same figures in both.
+    assert "Rwy&#x27;n cael fy nhrin yn deg yn y gwaith." in welsh
+    figures = re.compile(r"<td>(\d+%?)</td>")
+    assert figures.findall(welsh) == figures.findall(english)
+    pdf = "".join(page.extract_text() for page in PdfReader(made["cy", "pdf"]).pages)
+    assert "tudalen 1" in pdf and "Crynodeb" in pdf
+    wrong = seeded("report", "--survey", "staff_pulse", "--format", "html", "--out",
+                   str(tmp_path / "x.html"), "--language", "fr")  # fmt: skip
+    assert wrong.returncode == 2 and "--language: 'fr' is not one of en, cy" in wrong.stderr
