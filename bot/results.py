@@ -263,6 +263,19 @@ async def _scope(chat: Chat, grant: Grant, released: Released, scope: str, langu
 # --- a summary ------------------------------------------------------------------------------
 
 
+def _record(chat: Chat, grant: Grant, released: Released, scope: str, what: str) -> None:
+    """The view or file goes in the access log, in this press's transaction."""
+    roles.record(
+        chat.uow,
+        grant,
+        survey_key=released.wave.survey_key,
+        wave_id=released.wave.id,
+        scope=scope,
+        fmt=what,
+        day=uk_today(),
+    )
+
+
 def _view(released: Released, scope: str, language: str) -> Tables:
     return views.tables(released.publication, scope=scope, today=uk_today(), language=language)
 
@@ -360,15 +373,7 @@ def _chart_maker(
 async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, language: str) -> None:
     tables = _view(released, scope, language)
     summary = summarise(tables)
-    roles.record(
-        chat.uow,
-        grant,
-        survey_key=released.wave.survey_key,
-        wave_id=released.wave.id,
-        scope=scope,
-        fmt="summary",
-        day=uk_today(),
-    )
+    _record(chat, grant, released, scope, "summary")
     if summary.items:
         draw = _chart_maker(tables, summary, language)
         bot, chat_id = chat.bot, chat.chat_id
@@ -379,15 +384,9 @@ async def _summary(chat: Chat, grant: Grant, released: Released, scope: str, lan
 
         chat.tap.reply(photo)
     wave_id = released.wave.id
-    if grant.at_desk:
-        rows = [
-            [_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")]
-        ]
-    else:
-        rows = [
-            [_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")],
-            [_button(t("results_earlier", language), a="e", r=grant.id)],
-        ]
+    rows = [[_button(t("results_pdf", language), a="f", r=grant.id, w=wave_id, u=scope, v="pdf")]]
+    if not grant.at_desk:  # desk roles choose waves from /results itself
+        rows.append([_button(t("results_earlier", language), a="e", r=grant.id)])
     await chat.send(summary_text(summary, released.title(language), language), _keyboard(rows))
 
 
@@ -398,15 +397,7 @@ async def _file(
     chat: Chat, grant: Grant, released: Released, scope: str, fmt: str, language: str
 ) -> None:
     tables = _view(released, scope, language)
-    roles.record(
-        chat.uow,
-        grant,
-        survey_key=released.wave.survey_key,
-        wave_id=released.wave.id,
-        scope=scope,
-        fmt=fmt,
-        day=uk_today(),
-    )
+    _record(chat, grant, released, scope, fmt)
     caption = t(
         "results_document",
         language,

@@ -8,6 +8,7 @@ import secrets
 import signal
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from surveys.loader import SurveyCatalog
 from surveys.sealing import pending_key
 from tests.conftest import ORG_CSV
 from tests.e2e.fake_telegram import TOKEN, FakeTelegram
+from tests.integration.test_cli import Cli
 
 FIREVOICE = str(Path(sys.executable).parent / "firevoice")
 
@@ -230,3 +232,34 @@ async def bot(
     await process.start()
     yield process
     await process.stop()
+
+
+@dataclass
+class DashboardBot:
+    """The bot with the dashboard on, over a service with two released waves."""
+
+    process: BotProcess
+    service: Service
+    base: str  # the dashboard's address
+    cli: Cli
+
+
+@pytest.fixture
+async def dashboard_bot(
+    telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int
+) -> AsyncIterator[DashboardBot]:
+    svc = await released_service(tmp_path)
+    api_url = f"http://127.0.0.1:{telegram.port}"
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    env = bot_env(
+        api_url,
+        svc,
+        tmp_path,
+        FIREVOICE_DASHBOARD_URL=base,
+        FIREVOICE_DASHBOARD_PORT=str(unused_tcp_port),
+    )
+    process = BotProcess(telegram, api_url, tmp_path, env)
+    await process.start()
+    yield DashboardBot(process, svc, base, Cli(tmp_path, svc.database_url))
+    await process.stop()
+    await svc.close()

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import BotProcess, bot_env, released_service
+from tests.e2e.conftest import DashboardBot
 from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
-from tests.integration.test_cli import Cli
 
 CHROMIUM = os.environ.get("FIREVOICE_TEST_CHROMIUM") or shutil.which("chromium")
 INSTALL = "install it with: sudo apt-get install chromium (Debian/Ubuntu)"
@@ -37,86 +36,70 @@ async def browser() -> AsyncIterator[object]:
 
 
 async def test_a_manager_signs_in_from_the_chat_and_sees_only_their_station(
-    telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int, browser: object
+    browser: object, telegram: FakeTelegram, dashboard_bot: DashboardBot, tmp_path: Path
 ) -> None:
     from playwright.async_api import Browser, expect
 
     assert isinstance(browser, Browser)
-    svc = await released_service(tmp_path)
-    api_url = f"http://127.0.0.1:{telegram.port}"
-    base = f"http://127.0.0.1:{unused_tcp_port}"
-    env = bot_env(
-        api_url,
-        svc,
-        tmp_path,
-        FIREVOICE_DASHBOARD_URL=base,
-        FIREVOICE_DASHBOARD_PORT=str(unused_tcp_port),
+    base = dashboard_bot.base
+    made = dashboard_bot.cli(
+        "role", "invite", "--role", "manager", "--unit", "STN01", "--label", "Ashford SM",
+        "--bot", BOT_USERNAME,
+    )  # fmt: skip
+    payload = re.search(r"start=([A-Za-z0-9_-]+)", made.stdout)
+    assert payload, made.stderr
+    manager = Person(telegram, name="Alex")
+    await manager.say(f"/start {payload.group(1)}")
+    await manager.say("/dashboard")
+    link = re.search(r"http://\S+/dashboard/signin\?t=\S+", manager.last().text)
+    assert link
+
+    context = await browser.new_context(
+        accept_downloads=True, viewport={"width": 390, "height": 844}
     )
-    process = BotProcess(telegram, api_url, tmp_path, env)
-    await process.start()
-    try:
-        cli = Cli(tmp_path, svc.database_url)
-        made = cli(
-            "role", "invite", "--role", "manager", "--unit", "STN01", "--label", "Ashford SM",
-            "--bot", BOT_USERNAME,
-        )  # fmt: skip
-        payload = re.search(r"start=([A-Za-z0-9_-]+)", made.stdout)
-        assert payload, made.stderr
-        manager = Person(telegram, name="Alex")
-        await manager.say(f"/start {payload.group(1)}")
-        await manager.say("/dashboard")
-        link = re.search(r"http://\S+/dashboard/signin\?t=\S+", manager.last().text)
-        assert link
+    page = await context.new_page()
+    await page.goto(link.group(0))
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Pulse Q3: Ashford")
 
-        context = await browser.new_context(
-            accept_downloads=True, viewport={"width": 390, "height": 844}
-        )
-        page = await context.new_page()
-        await page.goto(link.group(0))
-        await page.get_by_role("button", name="Sign in").click()
-        await expect(page.get_by_role("heading", level=1)).to_contain_text("Pulse Q3: Ashford")
+    # Only their own scope is offered.
+    options = await page.locator("#unit option").all_inner_texts()
+    assert [o.strip() for o in options] == [
+        "Ashford",
+        "Ashford Red Watch",
+        "Ashford White Watch",
+    ]
 
-        # Only their own scope is offered.
-        options = await page.locator("#unit option").all_inner_texts()
-        assert [o.strip() for o in options] == [
-            "Ashford",
-            "Ashford Red Watch",
-            "Ashford White Watch",
-        ]
+    # A small group's cells are hidden in the page, not shown as numbers.
+    await page.get_by_role("link", name="Units and questions").click()
+    white = page.get_by_role("row", name=re.compile("Ashford White Watch"))
+    cells = await white.locator("td").all_inner_texts()
+    assert cells and all(c.strip() == "hidden" for c in cells)
+    # (Red Watch is hidden too, or station minus Red Watch would give White Watch.)
+    station = page.get_by_role("row", name=re.compile(r"^Ashford\b(?! (Red|White))"))
+    shown = await station.locator("td").all_inner_texts()
+    assert any(re.match(r"\d+%", c.strip()) for c in shown)
 
-        # A small group's cells are hidden in the page, not shown as numbers.
-        await page.get_by_role("link", name="Units and questions").click()
-        white = page.get_by_role("row", name=re.compile("Ashford White Watch"))
-        cells = await white.locator("td").all_inner_texts()
-        assert cells and all(c.strip() == "hidden" for c in cells)
-        # (Red Watch is hidden too, or station minus Red Watch would give White Watch.)
-        station = page.get_by_role("row", name=re.compile(r"^Ashford\b(?! (Red|White))"))
-        shown = await station.locator("td").all_inner_texts()
-        assert any(re.match(r"\d+%", c.strip()) for c in shown)
+    # Another unit by editing the address: refused.
+    answer = await page.goto(f"{base}/dashboard/heatmap?unit=S-AREA")
+    assert answer is not None and answer.status == 403
+    await expect(page.get_by_role("status")).to_contain_text("outside what your role covers")
 
-        # Another unit by editing the address: refused.
-        answer = await page.goto(f"{base}/dashboard/heatmap?unit=S-AREA")
-        assert answer is not None and answer.status == 403
-        await expect(page.get_by_role("status")).to_contain_text("outside what your role covers")
+    # A download.
+    await page.goto(f"{base}/dashboard/downloads")
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Data (CSV)").click()
+    download = await info.value
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(saved)
+    assert download.suggested_filename == "staff_pulse-wave2-STN01.csv"
+    assert saved.read_text().startswith("survey,wave,question")
 
-        # A download.
-        await page.goto(f"{base}/dashboard/downloads")
-        async with page.expect_download() as info:
-            await page.get_by_role("link", name="Data (CSV)").click()
-        download = await info.value
-        saved = tmp_path / download.suggested_filename
-        await download.save_as(saved)
-        assert download.suggested_filename == "staff_pulse-wave2-STN01.csv"
-        assert saved.read_text().startswith("survey,wave,question")
-
-        # Every image has a text alternative and every control a label.
-        await page.goto(f"{base}/dashboard/full")
-        for image in await page.locator("img").all():
-            assert (await image.get_attribute("alt") or "").strip()
-        for control in await page.locator("select").all():
-            ident = await control.get_attribute("id")
-            assert await page.locator(f"label[for='{ident}']").count() == 1
-        await context.close()
-    finally:
-        await process.stop()
-        await svc.close()
+    # Every image has a text alternative and every control a label.
+    await page.goto(f"{base}/dashboard/full")
+    for image in await page.locator("img").all():
+        assert (await image.get_attribute("alt") or "").strip()
+    for control in await page.locator("select").all():
+        ident = await control.get_attribute("id")
+        assert await page.locator(f"label[for='{ident}']").count() == 1
+    await context.close()

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import ClientSession, CookieJar
 
 from bot.results import Res
-from tests.e2e.conftest import BotProcess, Service, bot_env, released_service
+from tests.e2e.conftest import BotProcess, DashboardBot, Service, bot_env, released_service
 from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
 from tests.integration.test_cli import Cli
 
@@ -212,58 +212,42 @@ async def test_a_manager_reads_results_in_welsh(
 
 
 async def test_dashboard_sends_a_private_sign_in_link_that_opens_the_dashboard(
-    telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int
+    telegram: FakeTelegram, dashboard_bot: DashboardBot
 ) -> None:
-    svc = await released_service(tmp_path)
-    api_url = f"http://127.0.0.1:{telegram.port}"
-    base = f"http://127.0.0.1:{unused_tcp_port}"
-    env = bot_env(
-        api_url,
-        svc,
-        tmp_path,
-        FIREVOICE_DASHBOARD_URL=base,
-        FIREVOICE_DASHBOARD_PORT=str(unused_tcp_port),
+    base = dashboard_bot.base
+    payload = invite(
+        dashboard_bot.cli, "--role", "manager", "--unit", "STN01", "--label", "Ashford SM"
     )
-    process = BotProcess(telegram, api_url, tmp_path, env)
-    await process.start()
-    try:
-        cli = Cli(tmp_path, svc.database_url)
-        payload = invite(cli, "--role", "manager", "--unit", "STN01", "--label", "Ashford SM")
-        stranger = Person(telegram, name="Jo")
-        await stranger.say("/dashboard")
-        assert "ask your firevoice administrator" in stranger.last().text
+    stranger = Person(telegram, name="Jo")
+    await stranger.say("/dashboard")
+    assert "ask your firevoice administrator" in stranger.last().text
 
-        manager = Person(telegram, name="Alex")
-        await manager.say(f"/start {payload}")
-        await telegram.wait_until(
-            lambda: any(
-                c.params.get("scope", {}).get("chat_id") == manager.id
-                and "dashboard" in [x["command"] for x in c.params["commands"]]
-                for c in telegram.calls_of("setMyCommands")
-            )
+    manager = Person(telegram, name="Alex")
+    await manager.say(f"/start {payload}")
+    await telegram.wait_until(
+        lambda: any(
+            c.params.get("scope", {}).get("chat_id") == manager.id
+            and "dashboard" in [x["command"] for x in c.params["commands"]]
+            for c in telegram.calls_of("setMyCommands")
         )
-        await manager.say("/dashboard")
-        message = manager.last()
-        link = re.search(re.escape(base) + r"/dashboard/signin\?t=[A-Za-z0-9_-]+", message.text)
-        assert link, message.text
-        sent = next(
-            c
-            for c in reversed(telegram.calls_of("sendMessage"))
-            if c.params["chat_id"] == manager.id
-        )
-        assert sent.params["link_preview_options"]["is_disabled"] is True
+    )
+    await manager.say("/dashboard")
+    message = manager.last()
+    link = re.search(re.escape(base) + r"/dashboard/signin\?t=[A-Za-z0-9_-]+", message.text)
+    assert link, message.text
+    sent = next(
+        c for c in reversed(telegram.calls_of("sendMessage")) if c.params["chat_id"] == manager.id
+    )
+    assert sent.params["link_preview_options"]["is_disabled"] is True
 
-        # unsafe: accept cookies from an IP address, as browsers do
-        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
-            async with browser.get(link.group(0)) as page:  # a preview fetch would do this
-                assert page.status == 200
-            token = link.group(0).split("t=")[1]
-            async with browser.post(f"{base}/dashboard/signin", data={"t": token}) as signed:
-                assert signed.status == 200
-                assert "Pulse Q3: Ashford" in await signed.text()
-    finally:
-        await process.stop()
-        await svc.close()
+    # unsafe: accept cookies from an IP address, as browsers do
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+        async with browser.get(link.group(0)) as page:  # a preview fetch would do this
+            assert page.status == 200
+        token = link.group(0).split("t=")[1]
+        async with browser.post(f"{base}/dashboard/signin", data={"t": token}) as signed:
+            assert signed.status == 200
+            assert "Pulse Q3: Ashford" in await signed.text()
 
 
 async def test_an_expired_invitation_is_refused(
