@@ -24,7 +24,8 @@ from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
 from analysis.publication import headline
 from analysis.tables import Tables
-from analysis.words import FRAMEWORK_NAMES_CY, w
+from analysis.words import FRAMEWORK_NAMES_CY, FRSEF_CY, w
+from surveys.actions import area_title
 from surveys.equality import CHARACTERISTICS
 from surveys.model import QuestionType
 from surveys.text import localise
@@ -260,6 +261,54 @@ def _frameworks(tables: Tables) -> list[Block]:
     return out
 
 
+def _actions(tables: Tables) -> list[Block]:
+    """ "You said, we did": the register's actions against the previous wave, by item."""
+    if not tables.actions:
+        return []
+    language = tables.language
+    texts = {q.key: localise(q.text, language) for q in tables.questions}
+    names = {
+        str(code): str(name)
+        for code, name in zip(
+            tables.response_rates["unit"], tables.response_rates["name"], strict=True
+        )
+    }
+    previous = tables.previous_label or w("previous_wave", language)
+
+    def area_name(number: int) -> str:
+        return f"{number}. {FRSEF_CY[number]}" if language == "cy" else area_title(number)
+
+    rows = [
+        [
+            texts.get(a.item, a.item) if a.item else area_name(a.area),
+            a.consideration,
+            names.get(a.unit, a.unit),
+            a.lead,
+            a.due or "",
+            w(f"status_{a.status}", language),
+            a.progress,
+        ]
+        for a in sorted(tables.actions, key=lambda a: (a.item is None, a.item or "", a.area))
+    ]
+    headers = [
+        w(c, language)
+        for c in (
+            "col_question",
+            "col_consideration",
+            "col_unit",
+            "col_lead",
+            "col_when",
+            "col_status",
+            "col_progress",
+        )
+    ]
+    return [
+        Heading(2, w("actions_heading", language), "actions"),
+        Paragraph(w("actions_intro", language, previous=previous)),
+        _table(headers, rows, (0.2, 0.2, 0.12, 0.12, 0.09, 0.09, 0.18)),
+    ]
+
+
 def _units(tables: Tables) -> list[Block]:
     k = tables.k_unit
     language = tables.language
@@ -471,7 +520,11 @@ def build(tables: Tables) -> Document:
     respondents = _respondents(tables)
     if respondents is not None:
         doc.add(respondents)
-    doc.add(_summary_table(tables, _scope_rows(tables, tables.results)), *_frameworks(tables))
+    doc.add(
+        _summary_table(tables, _scope_rows(tables, tables.results)),
+        *_actions(tables),
+        *_frameworks(tables),
+    )
     charts = chart_module.all_charts(tables)
     if charts:
         doc.add(

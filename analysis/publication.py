@@ -144,6 +144,22 @@ class Comment:
     text: str
 
 
+@dataclass(frozen=True)
+class ActionRow:
+    """An improvement-register action against the previous wave's results, as it stood
+    when this wave was released ("you said, we did"). Free text; no figure."""
+
+    wave: int  # the wave whose results it answers
+    area: int
+    item: str | None
+    consideration: str
+    unit: str
+    lead: str
+    due: str | None
+    status: str
+    progress: str
+
+
 @dataclass
 class Publication:
     survey_key: str
@@ -171,6 +187,7 @@ class Publication:
     supersedes: int | None = None
     reason: str | None = None
     format: int = FORMAT
+    actions: list[ActionRow] = field(default_factory=list)
     _survey: Survey | None = field(default=None, init=False, repr=False, compare=False)
 
     # --- reading --------------------------------------------------------------------------
@@ -182,6 +199,8 @@ class Publication:
 
     def to_json(self) -> str:
         document = {name: value for name, value in asdict(self).items() if not name.startswith("_")}
+        if not document["actions"]:  # publications made before the register read the same
+            del document["actions"]
         return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @property
@@ -229,6 +248,7 @@ class Publication:
             released_on=raw["released_on"],
             supersedes=raw["supersedes"],
             reason=raw["reason"],
+            actions=[ActionRow(**a) for a in raw.get("actions", [])],
         )
 
     def own_trend(self) -> list[TrendRow]:
@@ -863,6 +883,7 @@ def _own_trend(data: WaveData, answers: dict[str, list[AnswerRow]]) -> list[Tren
 
 __all__ = [
     "CHARACTERISTIC_PAIRS",
+    "ActionRow",
     "AnswerRow",
     "AuditSummary",
     "Comment",

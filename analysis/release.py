@@ -17,9 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from analysis.data import WaveData, load_wave
 from analysis.labels import characteristic_labels
-from analysis.publication import Earlier, MismatchError, Publication, TrendRow, publish
+from analysis.publication import (
+    ActionRow,
+    Earlier,
+    MismatchError,
+    Publication,
+    TrendRow,
+    publish,
+)
 from analysis.tables import compute
-from storage import reporting, services
+from storage import actions, reporting, services
 from storage.models import Publication as PublicationRow
 from storage.models import Wave
 from storage.reporting import Rows
@@ -69,6 +76,24 @@ async def _earlier(engine: AsyncEngine, wave: Wave) -> list[Wave]:
     ]
 
 
+async def actions_against(sessions: Sessions, wave_id: int) -> list[ActionRow]:
+    """The improvement register's actions against a wave's results, as they stand now."""
+    return [
+        ActionRow(
+            wave=a.action.wave_id,
+            area=a.action.area,
+            item=a.action.item,
+            consideration=a.action.consideration,
+            unit=a.action.unit_code,
+            lead=a.action.lead,
+            due=a.action.due.isoformat() if a.action.due else None,
+            status=a.action.status,
+            progress=a.action.progress,
+        )
+        for a in await actions.listed(sessions, wave_id=wave_id)
+    ]
+
+
 async def release(
     sessions: Sessions,
     engine: AsyncEngine,
@@ -95,7 +120,8 @@ async def release(
     if wave.status != "closed":
         raise ServiceError(still_open(wave_id))
     history: list[TrendRow] = []
-    for earlier in await _earlier(engine, wave):
+    earlier_waves = await _earlier(engine, wave)
+    for earlier in earlier_waves:
         before, _ = await release(
             sessions, engine, earlier.id, monitoring=monitoring, today=today, synthetic=synthetic
         )
@@ -115,6 +141,8 @@ async def release(
         forced_hidden=forced_hidden,
     )
     publication.closed_on = wave.closed_on.isoformat() if wave.closed_on else None
+    if earlier_waves:  # "you said, we did": the register against the last wave, as it stands
+        publication.actions = await actions_against(sessions, earlier_waves[-1].id)
     try:
         await services.store_publication(
             sessions,
@@ -199,6 +227,7 @@ async def withdraw(
             "firevoice; nothing was changed"
         ) from None
     correction.closed_on = versions[-1].closed_on
+    correction.actions = versions[-1].actions  # as they stood at the first release
     await services.withdraw_released(
         sessions,
         import_id,

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis import disclosure, stats
 from analysis.data import LEVELS, NOT_ANSWERED, WaveData
-from analysis.publication import headline
+from analysis.publication import ActionRow, headline
 from analysis.redact import redact
 from surveys.equality import CHARACTERISTICS, ETHNIC_GROUPS
 from surveys.model import FAVOURABLE, PREFER_NOT_TO_SAY, Question, QuestionType
@@ -98,6 +98,9 @@ class Tables:
     publication_note: str = ""
     # The language of the words around the figures (analysis/words.py): en or cy.
     language: str = "en"
+    # "You said, we did": the register's actions against the previous wave, in scope.
+    actions: list[ActionRow] = field(default_factory=list)
+    previous_label: str | None = None
 
 
 # --- labels ------------------------------------------------------------------------------------

@@ -253,7 +253,16 @@ def tables(
         group_labels=labels(publication, language),
         publication_note=note(publication, language),
         language=language,
+        actions=[a for a in publication.actions if scope is None or a.unit in tree.subtree(scope)],
+        previous_label=_previous_label(publication),
     )
+
+
+def _previous_label(publication: Publication) -> str | None:
+    """The label of the wave the publication's actions answer (from its trend rows)."""
+    waves = {a.wave for a in publication.actions}
+    labels = {t.wave: t.label for t in publication.trend if t.wave in waves}
+    return next(iter(labels.values()), None)
 
 
 def note(publication: Publication, language: str = "en") -> str:

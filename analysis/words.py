@@ -127,6 +127,23 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Close the gap for {group} respondents on “{text}”",
         "cy": "Cau'r bwlch i ymatebwyr {group} ar “{text}”",
     },
+    # --- you said, we did ---
+    "actions_heading": {"en": "You said, we did", "cy": "Dywedoch chi, gwnaethon ni"},
+    "actions_intro": {
+        "en": (
+            "What the improvement register recorded against the results of {previous}, as it "
+            "stood when this wave was released."
+        ),
+        "cy": (
+            "Yr hyn a gofnododd y gofrestr gwella yn erbyn canlyniadau {previous}, fel yr "
+            "oedd pan ryddhawyd y don hon."
+        ),
+    },
+    "previous_wave": {"en": "the previous wave", "cy": "y don flaenorol"},
+    "col_progress": {"en": "Progress", "cy": "Cynnydd"},
+    "col_when": {"en": "When", "cy": "Pryd"},
+    "status_in_progress": {"en": "in progress", "cy": "ar y gweill"},
+    "status_done": {"en": "done", "cy": "wedi'i wneud"},
     # --- units and groups ---
     "units_heading": {"en": "By organisational unit", "cy": "Fesul uned y sefydliad"},
     "response_rates": {"en": "Response rates", "cy": "Cyfraddau ymateb"},

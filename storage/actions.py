@@ -96,11 +96,18 @@ async def update(
 
 
 async def listed(
-    sessions: Sessions, *, units: Collection[str] | None = None, status: Status | None = None
+    sessions: Sessions,
+    *,
+    units: Collection[str] | None = None,
+    status: Status | None = None,
+    wave_id: int | None = None,
 ) -> list[Listed]:
-    """Actions (of these units, with this status), newest wave first, then by due date."""
+    """Actions (of these units, with this status, against this wave), newest wave first,
+    then by due date."""
     async with UnitOfWork(sessions) as uow:
         query = select(Action, Wave.survey_key, Wave.label).join(Wave, Wave.id == Action.wave_id)
+        if wave_id is not None:
+            query = query.where(Action.wave_id == wave_id)
         if units is not None:
             query = query.where(Action.unit_code.in_(list(units)))
         if status is not None:

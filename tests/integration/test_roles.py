@@ -180,3 +180,62 @@ def test_the_improvement_register_from_the_command_line(tmp_path: Path) -> None:
     [row] = list(csv.DictReader(io.StringIO(out.read_text())))
     assert row["Status"] == "In progress" and row["Lead"] == "Ashford SM"
     assert row["Area"].startswith("4. ") and row["When"] == "2027-03-31"
+
+
+async def test_the_next_report_shows_what_was_done_as_it_stood_at_release(
+    tmp_path: Path,
+) -> None:
+    from analysis import synthetic, views
+    from analysis.document import build
+    from analysis.release import release
+    from analysis.render_html import render
+    from storage import actions, bulk
+    from surveys.actions import Status, check
+    from tests.e2e.conftest import new_service
+
+    svc = await new_service(f"sqlite+aiosqlite:///{tmp_path / 'next.db'}", tmp_path)
+    survey = svc.catalog.get("staff_pulse")
+    waves = []
+    try:
+        for index, day in enumerate((date(2026, 3, 2), date(2026, 6, 1))):
+            wave = await services.open_wave(
+                svc.sessions, survey, today=day, label=f"Pulse {day:%B}"
+            )
+            generated = synthetic.generate(survey, 150, seed=3, wave_index=index, org_csv=ORG_CSV)
+            await bulk.insert_responses(
+                svc.engine, wave.id, survey, list(synthetic.rows(generated)), day
+            )
+            await services.close_wave(svc.sessions, svc.batching, wave.id, today=day)
+            if index == 0:
+                await release(svc.sessions, svc.engine, wave.id, monitoring=None, today=day)
+                fields = check(
+                    area=4, consideration="Wellbeing check-ins on every watch", unit="STN01",
+                    lead="Ashford SM", due="2026-05-31", item="wellbeing_support",
+                )  # fmt: skip
+                action = await actions.add(svc.sessions, wave.id, fields, by="test", today=day)
+                await actions.update(
+                    svc.sessions, action.id, by="test", today=day,
+                    status=Status.IN_PROGRESS, progress="Two watches so far",
+                )  # fmt: skip
+            waves.append(wave.id)
+        second, _ = await release(
+            svc.sessions, svc.engine, waves[1], monitoring=None, today=date(2026, 6, 20)
+        )
+        html = render(views.tables(second, scope="N-AREA", today=date(2026, 6, 20)))
+        assert "You said, we did" in html
+        assert "against the results of Pulse March" in html
+        assert "Wellbeing check-ins on every watch" in html and "Two watches so far" in html
+        # Not in another area's view.
+        other = build(views.tables(second, scope="S-AREA", today=date(2026, 6, 20)))
+        assert not any(getattr(b, "text", "") == "You said, we did" for b in other)
+        # Frozen: changing the action afterwards changes nothing in wave 2's publication.
+        await actions.update(
+            svc.sessions, action.id, by="test", today=date(2026, 7, 1), status=Status.DONE
+        )
+        again, released_now = await release(
+            svc.sessions, svc.engine, waves[1], monitoring=None, today=date(2026, 7, 1)
+        )
+        assert not released_now and again.digest == second.digest
+        assert again.actions[0].status == "in_progress"
+    finally:
+        await svc.close()
