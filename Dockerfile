@@ -8,6 +8,7 @@ COPY bot ./bot
 COPY surveys ./surveys
 COPY storage ./storage
 COPY analysis ./analysis
+COPY web ./web
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # --- run: only the installed package, as an unprivileged user -------------------------
@@ -19,7 +20,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     FIREVOICE_ENVIRONMENT=production \
     FIREVOICE_DATABASE_URL=sqlite+aiosqlite:////data/firevoice.db \
-    FIREVOICE_SECRET_KEY_FILE=/run/secrets/firevoice_secret_key
+    FIREVOICE_SECRET_KEY_FILE=/run/secrets/firevoice_secret_key \
+    FIREVOICE_DASHBOARD_HOST=0.0.0.0
 RUN useradd --create-home --uid 10001 firevoice \
     && mkdir /data && chown firevoice:firevoice /data
 COPY --from=build /wheels /wheels
@@ -27,6 +29,9 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER firevoice
 WORKDIR /data
 VOLUME ["/data"]
+# The results dashboard, when FIREVOICE_DASHBOARD_URL is set (long polling; a webhook
+# serves it on its own port).
+EXPOSE 8080
 # Migrations first, then the bot (which would also upgrade, but a failed migration
 # should stop the container before the bot connects to Telegram).
 CMD ["sh", "-c", "firevoice db upgrade && exec firevoice run"]
