@@ -19,6 +19,7 @@ wants messages and has not answered meanwhile; if not, the message is dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -91,6 +92,11 @@ class Sender:
         # Invitations' own rate, with bursts of at most 2.
         self.limiter = AsyncLimiter(2, 2 / app.settings.outbox_per_second)
         self.traffic = traffic
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the message being sent, then stop (a graceful restart drops nothing)."""
+        self._stopping.set()
 
     async def run(self) -> None:
         abandoned = await outbox.abandon_unfinished(self.app.sessions, today=date.today())
@@ -100,14 +106,15 @@ class Sender:
                 "again (each person gets a message at most once)",
                 abandoned,
             )
-        while True:
+        while not self._stopping.is_set():
             try:
                 message = await outbox.take_next(self.app.sessions, self.key, time.time())
             except Exception as exc:  # the database may be away for a moment; try again
                 log.error("the outbox could not be read (%s)", type(exc).__name__)
                 message = None
             if message is None:
-                await asyncio.sleep(IDLE_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), IDLE_SECONDS)
                 continue
             async with self.limiter:
                 await self.traffic.room(BUDGET_PER_SECOND)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -54,6 +55,7 @@ from surveys.sealing import SealError, contact_key, open_value, role_box
 log = logging.getLogger("firevoice")
 
 MAX_RETRIES = 5
+SENDER_GRACE_SECONDS = 15
 WEBHOOK_PURPOSE = b"firevoice/webhook-secret/v1"
 
 
@@ -254,7 +256,8 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     housekeeping_task = asyncio.create_task(housekeeping(app, bot)) if leader else None
     # The outbox is sent by one process: its messages go out one at a time, at a pace.
     sender_bot = make_bot(app, retrying=False) if leader else None
-    sender = asyncio.create_task(Sender(app, sender_bot, traffic).run()) if sender_bot else None
+    outbox_sender = Sender(app, sender_bot, traffic) if sender_bot else None
+    sender = asyncio.create_task(outbox_sender.run()) if outbox_sender else None
     try:
         if leader:
             await menus.set_default(bot)
@@ -287,8 +290,11 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     finally:
         if housekeeping_task is not None:
             housekeeping_task.cancel()
-        if sender is not None:
-            sender.cancel()
+        if sender is not None and outbox_sender is not None:
+            # Let the message in hand finish, so a graceful stop drops nothing.
+            outbox_sender.stop()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(sender, SENDER_GRACE_SECONDS)
         if sender_bot is not None:
             await sender_bot.session.close()
         await backends.close()

@@ -41,6 +41,8 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], BotMessage] = {}
         self.order: list[tuple[int, int]] = []
+        # Seconds each sendMessage takes to be accepted (a slow Telegram), when set.
+        self.send_delay = 0.0
         # Photos and documents the bot sent: (chat, message id) -> (file name, bytes).
         self.files: dict[tuple[int, int], tuple[str, bytes]] = {}
         self._queue: list[dict[str, Any]] = []
@@ -193,6 +195,8 @@ class FakeTelegram:
                 await asyncio.sleep(0.2)
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         return self._store(int(params["chat_id"]), str(params["text"]), params.get("reply_markup"))
 
     async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:

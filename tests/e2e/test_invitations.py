@@ -134,3 +134,38 @@ async def test_people_invited_who_have_not_answered_are_reminded_halfway(
     await asyncio.sleep(3)
     assert sum("A reminder: " in m.text for m in waiting.chat[marks[0] :]) == 1
     assert not any("A reminder: " in m.text for m in done.chat[marks[1] :])
+
+
+async def test_a_restart_in_the_middle_of_sending_neither_drops_nor_repeats(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    people = [Person(telegram, name=f"Crew{i}") for i in range(8)]
+    for someone in people:
+        await answer_a_survey(someone, service.link("staff_pulse", "STN01-RED"), contact=YES)
+    wave = await services.open_wave(
+        service.sessions, service.catalog.get("staff_pulse"), today=date.today()
+    )
+    marks = [someone.mark() for someone in people]
+
+    def invited() -> list[int]:
+        return [
+            sum(INVITED in m.text for m in someone.chat[mark:])
+            for someone, mark in zip(people, marks, strict=True)
+        ]
+
+    telegram.send_delay = 0.5  # each message takes a while: the stop comes mid-send
+    await outbox.queue_invitations(
+        service.sessions, contact_key(service.secret), wave.id, today=date.today()
+    )
+    await telegram.wait_until(lambda: sum(invited()) >= 2, timeout=30)
+    await bot.stop()  # SIGTERM while invitations are going out
+    stopped_at = sum(invited())
+    assert stopped_at < len(people)
+    telegram.send_delay = 0.0
+    await bot.start()
+    await telegram.wait_until(lambda: sum(invited()) == len(people), timeout=30)
+    await asyncio.sleep(2)
+    assert invited() == [1] * len(people)
+    states = await service.rows(f"SELECT state FROM outbox WHERE wave_id = {wave.id}")
+    assert sorted(s for (s,) in states) == ["sent"] * len(people)
