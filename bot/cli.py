@@ -327,6 +327,7 @@ def _first_run(settings: Settings, demo: bool | None) -> None:
                 application, str(settings.dashboard_url), today=date.today()
             )
             runner = await serve_dashboard(application)
+            stop = stop_on_signals()  # before saying how to stop
             typer.echo(f"Dashboard: {settings.dashboard_url}/dashboard/")
             if link:
                 typer.echo(f"Sign in as the administrator (this link works once): {link}")
@@ -335,7 +336,7 @@ def _first_run(settings: Settings, demo: bool | None) -> None:
             typer.echo(first_run.HOW_TO_ADD_THE_BOT)
             typer.echo("Press Ctrl+C to stop.")
             try:
-                await stop_on_signals().wait()
+                await stop.wait()
             finally:
                 await runner.cleanup()
         finally:
