@@ -326,7 +326,14 @@ def _first_run(settings: Settings, demo: bool | None) -> None:
             link = await first_run.sign_in_link(
                 application, str(settings.dashboard_url), today=date.today()
             )
-            runner = await serve_dashboard(application)
+            try:
+                runner = await serve_dashboard(application)
+            except OSError as exc:
+                raise services.ServiceError(
+                    f"the dashboard cannot listen on {settings.dashboard_host}:"
+                    f"{settings.dashboard_port} ({exc.strerror or exc}); choose another port "
+                    "with FIREVOICE_DASHBOARD_PORT"
+                ) from None
             stop = stop_on_signals()  # before saying how to stop
             typer.echo(f"Dashboard: {settings.dashboard_url}/dashboard/")
             if link:
@@ -342,7 +349,10 @@ def _first_run(settings: Settings, demo: bool | None) -> None:
         finally:
             await application.close()
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except services.ServiceError as exc:
+        fail(str(exc))
 
 
 @db_app.command("upgrade")

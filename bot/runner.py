@@ -269,7 +269,18 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
                 state,
             )
             await bot.delete_webhook(drop_pending_updates=False)
-            dashboard = await serve_dashboard(app) if app.settings.dashboard_url else None
+            dashboard = None
+            if app.settings.dashboard_url:
+                try:
+                    dashboard = await serve_dashboard(app)
+                except OSError as exc:  # the bot still serves people; say what to fix
+                    log.error(
+                        "the dashboard cannot listen on %s:%s (%s); the bot runs without it: "
+                        "choose another FIREVOICE_DASHBOARD_PORT",
+                        app.settings.dashboard_host,
+                        app.settings.dashboard_port,
+                        exc.strerror or exc,
+                    )
             try:
                 await poll(bot, dispatcher, stop_on_signals())
             finally:
