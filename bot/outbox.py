@@ -22,8 +22,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from datetime import date
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -33,6 +34,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 from aiolimiter import AsyncLimiter
+from redis.exceptions import RedisError
 
 from bot.app import App
 from bot.i18n import pick_language, t
@@ -48,6 +50,7 @@ from surveys.text import localise
 log = logging.getLogger("firevoice.outbox")
 
 IDLE_SECONDS = 1.0
+FLUSH_SECONDS = 0.1  # how often a worker adds its message counts to Redis
 # Telegram's limit of about 30 messages a second for a bot, with a margin, shared by
 # replies and invitations (Traffic); an invitation waits in steps of YIELD_SECONDS.
 BUDGET_PER_SECOND = 27
@@ -80,6 +83,68 @@ class Traffic:
         """Wait until an invitation fits in the last second's budget."""
         for _ in range(10_000):  # bounded, though room comes back within a second
             if self._used() < budget:
+                return
+            await asyncio.sleep(YIELD_SECONDS)
+
+
+class SharedTraffic(Traffic):
+    """Traffic across several worker processes (webhook with --workers): each process adds
+    what it sends to per-second counters in Redis, flushed every FLUSH_SECONDS, and the
+    sender (worker 0) counts its own messages plus everyone else's from those counters.
+    A Redis error only loses the count, never a message."""
+
+    def __init__(self, redis: Any, prefix: str = "firevoice:traffic") -> None:
+        super().__init__()
+        self.redis = redis
+        self.prefix = prefix
+        self._pending: Counter[int] = Counter()  # second -> weight not yet in Redis
+        self._flushed: Counter[int] = Counter()  # second -> own weight already in Redis
+
+    def note(self, reply: bool = True) -> None:
+        super().note(reply)
+        self._pending[int(time.time())] += 2 if reply else 1
+
+    def _key(self, second: int) -> str:
+        return f"{self.prefix}:{second}"
+
+    async def flush(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, Counter()
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for second, weight in pending.items():
+                    pipe.incrby(self._key(second), weight)
+                    pipe.expire(self._key(second), 5)
+                await pipe.execute()
+        except RedisError as exc:
+            log.warning("message counts could not be shared (%s)", type(exc).__name__)
+            return
+        self._flushed.update(pending)
+        for second in [s for s in self._flushed if s < int(time.time()) - 3]:
+            del self._flushed[second]
+
+    async def flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            await self.flush()
+
+    async def _others(self) -> int:
+        """The other processes' weight in about the last second."""
+        now = time.time()
+        second = int(now)
+        try:
+            values = await self.redis.mget(self._key(second), self._key(second - 1))
+        except RedisError:
+            return 0
+        now_part, before = (int(v or 0) for v in values)
+        now_part -= self._flushed.get(second, 0)
+        before -= self._flushed.get(second - 1, 0)
+        return max(0, now_part) + round(max(0, before) * (1 - (now - second)))
+
+    async def room(self, budget: int) -> None:
+        for _ in range(10_000):
+            if self._used() + await self._others() < budget:
                 return
             await asyncio.sleep(YIELD_SECONDS)
 

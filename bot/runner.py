@@ -42,7 +42,7 @@ from bot.app import App
 from bot.handlers import build_router
 from bot.handlers.context import redelivered
 from bot.i18n import SUPPORTED, t
-from bot.outbox import Sender, Traffic
+from bot.outbox import Sender, SharedTraffic, Traffic
 from bot.polling import poll, stop_on_signals
 from bot.state import CommitFailed, OneTransaction, PseudonymousKeyBuilder, forget_seen_updates
 from storage import dashboard, outbox, roles, schedules, services
@@ -246,9 +246,15 @@ class WebhookOptions:
 
 async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     configure_logging(app.settings.log_level)
-    traffic = Traffic()
-    bot = make_bot(app, traffic=traffic)
     backends = make_backends(app)
+    # With several workers, every worker's replies count against Telegram's limit, so
+    # they share their counts through Redis (the sender is in worker 0 only).
+    shared = webhook is not None and webhook.workers > 1 and backends.redis is not None
+    traffic = SharedTraffic(backends.redis) if shared else Traffic()
+    flusher = (
+        asyncio.create_task(traffic.flush_forever()) if isinstance(traffic, SharedTraffic) else None
+    )
+    bot = make_bot(app, traffic=traffic)
     dispatcher = make_dispatcher(app, backends)
     database = "SQLite" if app.settings.is_sqlite else "PostgreSQL"
     state = "Redis" if app.settings.redis_url else "this process"
@@ -301,6 +307,8 @@ async def run_bot(app: App, webhook: WebhookOptions | None = None) -> None:
     finally:
         if housekeeping_task is not None:
             housekeeping_task.cancel()
+        if flusher is not None:
+            flusher.cancel()
         if sender is not None and outbox_sender is not None:
             # Let the message in hand finish, so a graceful stop drops nothing.
             outbox_sender.stop()
