@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -163,7 +164,30 @@ async def new_service(url: str, workdir: Path) -> Service:
     return svc
 
 
-async def released_service(workdir: Path) -> Service:
+@pytest.fixture(scope="session")
+def released_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the released service's database and key, made once per test run:
+    releasing is the slow part, and the tests that use it only read what it stored."""
+    folder = tmp_path_factory.mktemp("released")
+
+    async def make() -> None:
+        svc = await make_released_service(folder)
+        await svc.close()
+
+    asyncio.run(make())
+    return folder
+
+
+async def released_service(workdir: Path, template: Path) -> Service:
+    """A copy of the released service (released_template) in `workdir`."""
+    for name in ("firevoice.db", "firevoice.secret"):
+        shutil.copyfile(template / name, workdir / name)
+    (workdir / "firevoice.secret").chmod(0o600)
+    secret = (workdir / "firevoice.secret").read_bytes().strip()
+    return Service(f"sqlite+aiosqlite:///{workdir / 'firevoice.db'}", secret)
+
+
+async def make_released_service(workdir: Path) -> Service:
     """The test service with two closed and released waves of the staff pulse; in the
     second, only 3 people answered for Ashford White Watch, so its figures are hidden."""
     svc = await new_service(f"sqlite+aiosqlite:///{workdir / 'firevoice.db'}", workdir)
@@ -246,9 +270,9 @@ class DashboardBot:
 
 @pytest.fixture
 async def dashboard_bot(
-    telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int
+    telegram: FakeTelegram, tmp_path: Path, unused_tcp_port: int, released_template: Path
 ) -> AsyncIterator[DashboardBot]:
-    svc = await released_service(tmp_path)
+    svc = await released_service(tmp_path, released_template)
     api_url = f"http://127.0.0.1:{telegram.port}"
     base = f"http://127.0.0.1:{unused_tcp_port}"
     env = bot_env(

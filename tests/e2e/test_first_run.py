@@ -55,9 +55,9 @@ async def test_an_empty_database_without_a_token_says_what_to_do(
 
 
 async def test_the_printed_link_signs_the_administrator_in_once(
-    tmp_path: Path, unused_tcp_port: int
+    tmp_path: Path, unused_tcp_port: int, released_template: Path
 ) -> None:
-    svc = await released_service(tmp_path)
+    svc = await released_service(tmp_path, released_template)
     await svc.close()
     process, said = await first_run(tmp_path, unused_tcp_port)
     try:

@@ -27,9 +27,9 @@ LINK = re.compile(r"https://t\.me/" + BOT_USERNAME + r"\?start=([A-Za-z0-9_-]+)"
 
 @pytest.fixture
 async def results_bot(
-    telegram: FakeTelegram, tmp_path: Path
+    telegram: FakeTelegram, tmp_path: Path, released_template: Path
 ) -> AsyncIterator[tuple[BotProcess, Service, Cli]]:
-    svc = await released_service(tmp_path)
+    svc = await released_service(tmp_path, released_template)
     api_url = f"http://127.0.0.1:{telegram.port}"
     process = BotProcess(telegram, api_url, tmp_path, bot_env(api_url, svc, tmp_path))
     await process.start()

@@ -26,7 +26,7 @@ from storage import actions, dashboard, roles
 from storage.uow import UnitOfWork
 from surveys.access import RoleKind
 from surveys.actions import Status
-from tests.e2e.conftest import released_service
+from tests.e2e.conftest import make_released_service
 from tests.integration.test_cli import Cli
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeIdentityProvider
 from web.app import HEADERS, make_web_app
@@ -37,7 +37,7 @@ def released_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("dashboard")
 
     async def make() -> None:
-        svc = await released_service(folder)
+        svc = await make_released_service(folder)
         await svc.close()
 
     asyncio.run(make())
@@ -253,7 +253,6 @@ async def test_the_dashboard_speaks_welsh(app: App) -> None:
 ROUTES = (
     "/dashboard/",
     "/dashboard/heatmap",
-    "/dashboard/full",
     "/dashboard/downloads",
     "/dashboard/actions",
     "/dashboard/actions.csv",
@@ -287,7 +286,9 @@ async def test_every_route_with_every_role_keeps_to_the_roles_scope(
     try:
         for code, (_, above) in UNITS.items():
             inside = unit in above
-            for route in (*ROUTES, "/dashboard/download/csv"):
+            for route in (*ROUTES, "/dashboard/download/csv", "/dashboard/full"):
+                if route == "/dashboard/full" and inside and code != unit:
+                    continue  # the full report is slow to draw: once, for the role's unit
                 answer = await client.get(f"{route}?wave=1&unit={code}")
                 body = await answer.read()
                 if role == RoleKind.NETWORK_LEAD:  # forum consultations only: none released

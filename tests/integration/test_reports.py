@@ -303,15 +303,14 @@ def test_a_welsh_report_has_welsh_words_around_the_same_figures(
     seeded: Cli, tmp_path: Path
 ) -> None:
     made = {}
-    for language in ("en", "cy"):
-        for fmt in ("html", "pdf"):
-            out = tmp_path / f"{language}.{fmt}"
-            result = seeded(
-                "report", "--survey", "staff_pulse", "--format", fmt, "--out", str(out),
-                "--unit", "S01", "--language", language,
-            )  # fmt: skip
-            assert result.returncode == 0, result.stderr
-            made[language, fmt] = out
+    for language, fmt in (("en", "html"), ("cy", "html"), ("cy", "pdf")):
+        out = tmp_path / f"{language}.{fmt}"
+        result = seeded(
+            "report", "--survey", "staff_pulse", "--format", fmt, "--out", str(out),
+            "--unit", "S01", "--language", language,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        made[language, fmt] = out
     welsh = made["cy", "html"].read_text()
     english = made["en", "html"].read_text()
     assert "<html lang='cy'>" in welsh and "<html lang='en'>" in english
