@@ -23,7 +23,7 @@ from analysis.data import LEVELS
 from analysis.framework import FRAMEWORKS, areas, register
 from analysis.labels import breakdown_label, group_label
 from analysis.publication import headline
-from analysis.tables import Tables
+from analysis.tables import Tables, scope_rows
 from analysis.words import FRAMEWORK_NAMES_CY, FRSEF_CY, w
 from surveys.actions import area_title
 from surveys.equality import CHARACTERISTICS
@@ -102,14 +102,6 @@ def _table(
     headers: list[str], rows: list[list[str]], widths: tuple[float, ...] | None = None
 ) -> Table:
     return Table(tuple(headers), tuple(tuple(Cell(c) for c in row) for row in rows), widths)
-
-
-def _scope_rows(tables: Tables, frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows of `frame` (results or distribution) for the view's whole scope: the
-    wave's total, or the scope unit's own row."""
-    if tables.scope is None:
-        return frame[frame["breakdown"] == "all"]
-    return frame[(frame["group"] == tables.scope) & frame["breakdown"].isin(LEVELS)]
 
 
 def _respondents(tables: Tables) -> Paragraph | None:
@@ -409,7 +401,7 @@ def _gaps(tables: Tables) -> list[Block]:
 
 
 def _distribution(tables: Tables) -> list[Block]:
-    overall = _scope_rows(tables, tables.distribution)
+    overall = scope_rows(tables, tables.distribution)
     language = tables.language
     out: list[Block] = [Heading(2, w("answers_heading", language), "questions")]
     for question in tables.questions:
@@ -521,7 +513,7 @@ def build(tables: Tables) -> Document:
     if respondents is not None:
         doc.add(respondents)
     doc.add(
-        _summary_table(tables, _scope_rows(tables, tables.results)),
+        _summary_table(tables, scope_rows(tables, tables.results)),
         *_actions(tables),
         *_frameworks(tables),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from analysis.tables import Tables
+from analysis.tables import Tables, scope_rows
 from surveys.model import QuestionType
 from surveys.text import Text
 
@@ -72,24 +72,9 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _scope_rows(tables: Tables) -> tuple[str, str]:
-    """The (breakdown, group) of the results rows that describe the whole scope."""
-    if tables.scope is None:
-        return "all", "all"
-    rates = tables.response_rates
-    kind = rates.loc[rates["unit"] == tables.scope, "kind"]
-    return (str(kind.iloc[0]) if len(kind) else "all"), tables.scope
-
-
 def summarise(tables: Tables) -> Summary:
-    breakdown, group = _scope_rows(tables)
     results = tables.results
-    mine = results[(results["breakdown"] == breakdown) & (results["group"] == group)]
-    if mine.empty and breakdown != "all" and tables.scope is not None:
-        # The top unit of the organisation is the whole wave.
-        parents = tables.response_rates.set_index("unit")["parent"]
-        if str(parents.get(tables.scope, "x")) == "":
-            mine = results[results["breakdown"] == "all"]
+    mine = scope_rows(tables, results)
     respondents, rate = None, None
     if tables.scope is None:
         shown = results.loc[(results["breakdown"] == "all") & ~results["suppressed"], "n"]

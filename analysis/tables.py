@@ -103,6 +103,14 @@ class Tables:
     previous_label: str | None = None
 
 
+def scope_rows(tables: Tables, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` (results or distribution) for the view's whole scope: the
+    wave's total, or the scope unit's own row."""
+    if tables.scope is None:
+        return frame[frame["breakdown"] == "all"]
+    return frame[(frame["group"] == tables.scope) & frame["breakdown"].isin(LEVELS)]
+
+
 # --- labels ------------------------------------------------------------------------------------
 
 

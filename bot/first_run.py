@@ -14,12 +14,9 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import select
-
 from bot import demo
 from bot.app import App
 from storage import dashboard, roles
-from storage.models import RoleGrant
 from storage.uow import UnitOfWork
 from surveys.access import RoleKind
 from surveys.pseudonym import role_holder
@@ -53,26 +50,20 @@ async def sign_in_link(app: App, base_url: str, *, today: date) -> str | None:
     the first call, over the organisation's top unit), or None with no organisation."""
     holder = terminal_holder(app)
     async with UnitOfWork(app.sessions) as uow:
-        row = await uow.session.scalar(
-            select(RoleGrant).where(RoleGrant.holder == holder, RoleGrant.revoked_on.is_(None))
-        )
-        if row is None:
-            tops = [u for u in await uow.units.all() if u.parent_id is None]
-            if not tops:
-                return None
-            top = tops[0].code
-        else:
-            top = row.unit_code
-    if row is None:
+        held = await roles.grants_of(uow, holder)
+        tops = [u.code for u in await uow.units.all() if u.parent_id is None]
+    if held:
+        role_id = held[0].id
+    elif not tops:
+        return None
+    else:
         invitation = await roles.invite(
-            app.sessions, RoleKind.ADMIN, top, LABEL, hours=1, now=time.time(), today=today
+            app.sessions, RoleKind.ADMIN, tops[0], LABEL, hours=1, now=time.time(), today=today
         )
         async with UnitOfWork(app.sessions) as uow:
             await roles.bind(uow, invitation.ticket, holder, "", now=time.time(), today=today)
             await uow.commit()
         role_id = invitation.role.id
-    else:
-        role_id = row.id
     async with UnitOfWork(app.sessions) as uow:
         token = await dashboard.issue_ticket(uow, role_id, now=time.time())
         await uow.commit()

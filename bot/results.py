@@ -178,14 +178,8 @@ async def _nothing_yet(chat: Chat, grant: Grant, language: str) -> None:
     await chat.send(t("results_none", language, unit=unit.name if unit else grant.unit))
 
 
-async def _covering_waves(
-    chat: Chat, grant: Grant, survey_key: str | None = None
-) -> list[Released]:
-    return await covering_waves(chat.uow, grant, survey_key)
-
-
 async def _latest_summary(chat: Chat, grant: Grant, language: str) -> None:
-    waves = await _covering_waves(chat, grant)
+    waves = await covering_waves(chat.uow, grant)
     if not waves:
         await _nothing_yet(chat, grant, language)
         return
@@ -193,7 +187,7 @@ async def _latest_summary(chat: Chat, grant: Grant, language: str) -> None:
 
 
 async def _choose_survey(chat: Chat, grant: Grant, language: str) -> None:
-    waves = await _covering_waves(chat, grant)
+    waves = await covering_waves(chat.uow, grant)
     if not waves:
         await _nothing_yet(chat, grant, language)
         return
@@ -208,7 +202,7 @@ async def _choose_survey(chat: Chat, grant: Grant, language: str) -> None:
 
 
 async def _choose_wave(chat: Chat, grant: Grant, survey_key: str, language: str) -> None:
-    waves = await _covering_waves(chat, grant, survey_key)
+    waves = await covering_waves(chat.uow, grant, survey_key)
     if not waves:
         await _refuse(chat, language)
         return
@@ -435,7 +429,7 @@ async def press(chat: Chat, data: Res) -> None:
         await _choose_wave(chat, grant, data.v, language)
         return
     if data.a == "e":
-        waves = await _covering_waves(chat, grant)
+        waves = await covering_waves(chat.uow, grant)
         if not waves:
             await _nothing_yet(chat, grant, language)
             return
