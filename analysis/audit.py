@@ -6,11 +6,12 @@ attack()). The unknowns are the base counts of the linked blocks (analysis/linke
 many respondents, and how many of them gave each answer, in every base cell. Every
 published number is one linear equation over them; counts are whole numbers and never
 negative; a question's n is at most its group's respondents (equal to it for a question
-everyone answers); a unit's respondents are at most its published headcount. For each
-hidden cell, linear programs (HiGHS) find the smallest and largest value the attacker can
-prove. Bounds are rounded inwards, since counts are whole; where the linear program's
-optimum is not a whole-number point the integer program is solved instead, so the bounds
-are exactly what an attacker who knows counts are whole can prove.
+everyone answers); a unit's respondents are at most its published headcount; a pool's
+respondents are at least the highest released count it showed during the wave
+(/progress). For each hidden cell, linear programs (HiGHS) find the smallest and largest
+value the attacker can prove. Bounds are rounded inwards, since counts are whole; where
+the linear program's optimum is not a whole-number point the integer program is solved
+instead, so the bounds are exactly what an attacker who knows counts are whole can prove.
 
 A hidden cell *fails* when:
 * its range proves the group exists and is smaller than its threshold (low >= 1 and
@@ -197,6 +198,9 @@ class Program:
 
     def at_most(self, columns: np.ndarray, value: float) -> None:
         self.row(columns, np.ones(len(columns)), -math.inf, value)
+
+    def at_least(self, columns: np.ndarray, value: float) -> None:
+        self.row(columns, np.ones(len(columns)), value, math.inf)
 
     def difference(self, plus: np.ndarray, minus: np.ndarray, low: float, high: float) -> None:
         """sum(plus) - sum(minus) within [low, high]."""
@@ -544,6 +548,12 @@ class ComponentModel:
             ):
                 for b in inside:
                     self.program.at_most(self.respondent_columns(cell_id, b), headcount)
+        # Counts shown during the wave (/progress): a pool had at least that many.
+        for floor in structure.floors:
+            if floor.block in here:
+                self.program.at_least(
+                    self.layout.respondents[floor.block] + floor.base, floor.value
+                )
         # Each optional question's n: at most the respondents, published where shown.
         for q in optional:
             key = q.question.key

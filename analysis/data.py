@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import reporting
+from storage import progress, reporting
 from storage.models import Wave
 from storage.rows import wave_survey
 from surveys.equality import CHARACTERISTICS, DERIVED
@@ -94,6 +94,9 @@ class WaveData:
         default_factory=lambda: pd.DataFrame(columns=["response", "unit", "question", "text"])
     )
     synthetic: bool = False
+    # The highest released count each pool showed during the wave (/progress): published,
+    # so the audit treats each as a lower bound (surveys/progress.py).
+    progress: dict[str, int] = field(default_factory=dict)
 
 
 def characteristic_categories(monitoring: Survey | None) -> dict[str, list[str]]:
@@ -262,6 +265,7 @@ async def load_wave(
         k_comments=wave.k_comments,
         units=units,
         responses=responses,
+        progress=await progress.floors(engine, wave.id),
     )
     data.multi = _long_frame(multi_rows, "option", survey, monitoring, units, responses)
     data.comments = _long_frame(text_rows, "text", survey, monitoring, units, responses)

@@ -18,6 +18,10 @@ margin) is one *cell* shared by them. Blocks are linked only through shared cell
 is what lets the audit (analysis/audit.py) solve small problems instead of one giant one:
 where a shared cell is published its value is a constant and the blocks are independent.
 
+*Floors* are lower bounds the wave published while it was open: the highest released
+count each pool showed in /progress (surveys/progress.py), over the pool's units' base
+cells.
+
 *Partitions* say which published cells add up to which: a parent cell, its children and
 the base cells of the parent that are in no child (the part never shown on its own).
 Secondary suppression works on them.
@@ -37,6 +41,7 @@ import pandas as pd
 from analysis.data import NOT_ANSWERED, WaveData
 from surveys.equality import CHARACTERISTICS, ETHNIC_GROUPS
 from surveys.model import PREFER_NOT_TO_SAY, Question, QuestionType
+from surveys.progress import pool_of
 
 ALL = ("all", "all")
 UNIT_LEVELS = ("service", "area", "station", "watch", "department")
@@ -96,12 +101,24 @@ class Block:
     partitions: list[Partition] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Floor:
+    """A published lower bound: the respondents in some base cells of a block are at least
+    `value` (a pool's released count shown during the wave, surveys/progress.py)."""
+
+    block: int
+    base: np.ndarray
+    value: int
+    pool: str
+
+
 @dataclass
 class Structure:
     cells: list[Cell]
     index: dict[Key, int]
     blocks: list[Block]
     categories: dict[str, list[str]]
+    floors: list[Floor] = field(default_factory=list)
 
     def cell(self, key: Key) -> Cell:
         return self.cells[self.index[key]]
@@ -173,6 +190,11 @@ class _Builder:
         block.partitions.append(Partition(parent, children, remainder))
 
 
+def _parent(table: pd.DataFrame, code: str) -> str | None:
+    parent = table.at[code, "parent"]
+    return parent if isinstance(parent, str) else None
+
+
 def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structure:
     """The cells, blocks and partitions of a wave's publication (no counts yet)."""
     b = _Builder(data)
@@ -202,6 +224,7 @@ def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structu
 
     everything = np.arange(len(codes))
     block = b.block("units", len(codes), lambda f: _codes(f, "unit"))
+    units_block = len(b.blocks) - 1
     all_cell = b.cell(*ALL, k_unit)
     b.member(block, all_cell, everything)
     unit_cell: dict[str, int] = {}
@@ -212,6 +235,17 @@ def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structu
     for code in codes:
         b.partition(block, unit_cell[code], [unit_cell[c] for c in children.get(code, [])])
     b.finest(block, "units", k_unit, [f"{code} (itself)" for code in codes])
+    floors = [
+        Floor(
+            units_block,
+            np.asarray(sorted(position[c] for c in members), dtype=np.int64),
+            value,
+            pool,
+        )
+        for pool, value in sorted(data.progress.items())
+        if value > 0
+        and (members := [c for c in codes if pool_of(c, kind[c], _parent(table, c)) == pool])
+    ]
 
     # --- intersection leaves: stations, and the rest of each area and service ---------------
     leaf_names: list[str] = []
@@ -355,7 +389,7 @@ def build_structure(data: WaveData, categories: dict[str, list[str]]) -> Structu
             margin = b.cell(second, col_value, k_char)
             b.member(block, margin, [i * n_cols + j for i in range(len(rows_))])
             b.partition(block, margin, [grid[i][j] for i in range(len(rows_))])
-    return Structure(b.cells, b.index, b.blocks, categories)
+    return Structure(b.cells, b.index, b.blocks, categories, floors)
 
 
 # --- counts -----------------------------------------------------------------------------------

@@ -65,12 +65,13 @@ class AuditSummary:
     rounds: int
     seconds: float
     total_seconds: float
+    progress_counts: int = 0  # pools whose released counts were shown during the wave
 
     def sentence(self, language: str = "en") -> str:
         """The one-line summary every report's method note carries."""
         from analysis.words import w
 
-        return w(
+        text = w(
             "audit_sentence",
             language,
             published=f"{self.published_numbers:,}",
@@ -78,6 +79,9 @@ class AuditSummary:
             added=f"{self.cells_added:,}",
             seconds=f"{self.seconds:.1f}",
         )
+        if self.progress_counts:
+            text += " " + w("audit_progress", language, pools=f"{self.progress_counts:,}")
+        return text
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,9 @@ class Publication:
     reason: str | None = None
     format: int = FORMAT
     actions: list[ActionRow] = field(default_factory=list)
+    # The highest released count each pool showed during the wave (/progress), which the
+    # audit took as published lower bounds. Never shown by a view.
+    progress: dict[str, int] = field(default_factory=dict)
     _survey: Survey | None = field(default=None, init=False, repr=False, compare=False)
 
     # --- reading --------------------------------------------------------------------------
@@ -199,8 +206,11 @@ class Publication:
 
     def to_json(self) -> str:
         document = {name: value for name, value in asdict(self).items() if not name.startswith("_")}
-        if not document["actions"]:  # publications made before the register read the same
-            del document["actions"]
+        for name in ("actions", "progress"):  # publications made before these read the same
+            if not document[name]:
+                del document[name]
+        if not document["audit"]["progress_counts"]:
+            del document["audit"]["progress_counts"]
         return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @property
@@ -249,6 +259,7 @@ class Publication:
             supersedes=raw["supersedes"],
             reason=raw["reason"],
             actions=[ActionRow(**a) for a in raw.get("actions", [])],
+            progress={str(k): int(v) for k, v in raw.get("progress", {}).items()},
         )
 
     def own_trend(self) -> list[TrendRow]:
@@ -514,6 +525,7 @@ def _protect(
         rounds=rounds,
         seconds=round(stats_.seconds, 3),
         total_seconds=round(time.perf_counter() - started, 3),
+        progress_counts=len(structure.floors),
     )
     return hidden, summary
 
@@ -775,6 +787,13 @@ def publish(
     categories = {key: [str(c) for c in frame[key].cat.categories] for key in CHARACTERISTICS}
     structure = build_structure(data, categories)
     counts = count(structure, data)
+    for floor in structure.floors:
+        released = int(counts.respondents[floor.block][floor.base].sum())
+        if released < floor.value:
+            raise MismatchError(
+                f"pool {floor.pool} showed {floor.value} released responses during the wave, "
+                f"but only {released} are counted now"
+            )
     if earlier is None:
         hidden, summary = _protect(structure, counts, forced_hidden or set())
     else:
@@ -847,6 +866,7 @@ def publish(
         released_on=released_on.isoformat(),
         supersedes=earlier.publications[-1].version if earlier else None,
         reason=reason,
+        progress={f.pool: f.value for f in structure.floors},
     )
 
 

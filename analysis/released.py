@@ -49,7 +49,8 @@ def _kind(wave: Wave) -> SurveyKind | None:
         return None
 
 
-def _may_see(grant: Grant, wave: Wave) -> bool:
+def may_see_wave(grant: Grant, wave: Wave) -> bool:
+    """Whether the role may see the wave's survey at all (its kind)."""
     kind = _kind(wave)
     return kind is not None and may_see_survey(grant.role, kind)
 
@@ -75,7 +76,9 @@ async def covering_waves(
     """The released waves the role may see, newest first (at most `limit`)."""
     out: list[Released] = []
     for wave, publication_id in reversed(await uow.publications.in_force()):
-        if not _may_see(grant, wave) or (survey_key is not None and wave.survey_key != survey_key):
+        if not may_see_wave(grant, wave) or (
+            survey_key is not None and wave.survey_key != survey_key
+        ):
             continue
         publication = await _publication(uow, publication_id)
         if publication is not None and grant.unit in {u.code for u in publication.units}:
@@ -90,7 +93,7 @@ async def covering(uow: UnitOfWork, grant: Grant, wave_id: int) -> Released | No
     for wave, publication_id in await uow.publications.in_force():
         if wave.id != wave_id:
             continue
-        if not _may_see(grant, wave):
+        if not may_see_wave(grant, wave):
             return None
         publication = await _publication(uow, publication_id)
         if publication is None or grant.unit not in {u.code for u in publication.units}:

@@ -107,7 +107,9 @@ def join(structure: Structure, withdrawals: int) -> Joint:
             for cell, base in block.members.items():
                 members[int(ids[cell])] = spread(base, [p])
         blocks.append(Block(block.name, size * n_parts, _never, members, partitions))
-    joint = Structure(cells, index, blocks, structure.categories)
+    # Progress floors count chat responses released in batches; a correction withdraws only
+    # imports (part 1 onwards), so a floor stays on part 0, the first base cells of its block.
+    joint = Structure(cells, index, blocks, structure.categories, structure.floors)
     return Joint(joint, versions, parts)
 
 

@@ -255,6 +255,16 @@ WORDS: dict[str, dict[str, str]] = {
             "docs/privacy.md yn dweud beth nad yw'n ei gwmpasu)."
         ),
     },
+    "audit_progress": {
+        "en": (
+            "It also took as published the response counts shown for {pools} units while "
+            "the wave was open."
+        ),
+        "cy": (
+            "Roedd hefyd yn trin fel rhai cyhoeddedig y niferoedd ymatebion a ddangoswyd ar "
+            "gyfer {pools} o unedau tra oedd y cylch ar agor."
+        ),
+    },
     "page": {"en": "page {n}", "cy": "tudalen {n}"},
     # --- labels ---
     "all_respondents": {"en": "All respondents", "cy": "Pob ymatebydd"},

@@ -413,6 +413,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "cmd_stop": {"en": "No more messages from us", "cy": "Dim rhagor o negeseuon gennym ni"},
     "cmd_help": {"en": "What this bot does", "cy": "Beth mae'r bot hwn yn ei wneud"},
     "cmd_results": {"en": "Results for your role", "cy": "Canlyniadau ar gyfer eich rôl"},
+    "cmd_progress": {
+        "en": "Responses so far in open surveys",
+        "cy": "Ymatebion hyd yma mewn arolygon agored",
+    },
     # --- roles and results (bot/results.py) ---
     "role_officer": {"en": "officer", "cy": "swyddog"},
     "role_manager": {"en": "manager", "cy": "rheolwr"},
@@ -459,6 +463,74 @@ TEXTS: dict[str, dict[str, str]] = {
             "ddolen wahoddiad."
         ),
     },
+    # --- /progress (bot/progress.py) ---
+    "progress_no_role": {
+        "en": (
+            "/progress is for managers, officers and network leads who have been given a "
+            "role. If you should have one, ask your firevoice administrator for an "
+            "invitation link."
+        ),
+        "cy": (
+            "Mae /progress ar gyfer rheolwyr, swyddogion ac arweinwyr rhwydwaith sydd wedi "
+            "cael rôl. Os dylai fod gennych un, gofynnwch i'ch gweinyddwr firevoice am "
+            "ddolen wahoddiad."
+        ),
+    },
+    "progress_none": {
+        "en": "No survey covering {unit} is open at the moment.",
+        "cy": "Nid oes arolwg sy'n cwmpasu {unit} ar agor ar hyn o bryd.",
+    },
+    "progress_closed": {
+        "en": "That survey is no longer open. Send /results once its results are released.",
+        "cy": "Nid yw'r arolwg hwnnw ar agor mwyach. Anfonwch /results pan fydd ei ganlyniadau wedi'u rhyddhau.",
+    },
+    "progress_choose_wave": {"en": "Which open survey?", "cy": "Pa arolwg agored?"},
+    "progress_heading": {
+        "en": "{survey}, {wave}: responses so far",
+        "cy": "{survey}, {wave}: ymatebion hyd yma",
+    },
+    "progress_left": {
+        "en": "Open until {day}: {n} days left, today included.",
+        "cy": "Ar agor tan {day}: {n} diwrnod ar ôl, gan gynnwys heddiw.",
+    },
+    "progress_no_close": {
+        "en": "No closing date has been set.",
+        "cy": "Nid oes dyddiad cau wedi'i osod.",
+    },
+    "progress_rate": {
+        "en": "{unit}: {n} of {of} ({rate:.0f}%)",
+        "cy": "{unit}: {n} o {of} ({rate:.0f}%)",
+    },
+    "progress_count": {"en": "{unit}: {n}", "cy": "{unit}: {n}"},
+    "progress_under": {
+        "en": "{unit}: fewer than {k} so far",
+        "cy": "{unit}: llai na {k} hyd yma",
+    },
+    "progress_watch": {
+        "en": (
+            "A watch's answers are released together with its station's, so a watch has no "
+            "count of its own while the survey is open. Its results come with /results once "
+            "they are released."
+        ),
+        "cy": (
+            "Caiff atebion gwylfa eu rhyddhau ynghyd â rhai ei gorsaf, felly nid oes gan "
+            "wylfa ei nifer ei hun tra bo'r arolwg ar agor. Daw ei chanlyniadau gyda /results "
+            "pan fyddant wedi'u rhyddhau."
+        ),
+    },
+    "progress_batches": {
+        "en": (
+            "Answers are released in batches of {b} to protect who answered when, so these "
+            "counts move in steps of {b} and run behind the answers given. Units with fewer "
+            "than the reporting threshold are not shown."
+        ),
+        "cy": (
+            "Caiff atebion eu rhyddhau mewn sypiau o {b} i ddiogelu pwy atebodd pryd, felly "
+            "mae'r niferoedd hyn yn symud fesul {b} ac ar ei hôl hi o'r atebion a roddwyd. "
+            "Ni ddangosir unedau sydd â llai na'r trothwy adrodd."
+        ),
+    },
+    "progress_refresh": {"en": "🔄 Refresh", "cy": "🔄 Adnewyddu"},
     "results_out_of_role": {
         "en": "That is not covered by your role any more. Send /results to start again.",
         "cy": "Nid yw hynny o fewn eich rôl mwyach. Anfonwch /results i ddechrau eto.",

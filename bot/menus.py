@@ -1,5 +1,5 @@
-"""The bot's command menu: everyone's, and a role holder's (which adds /results, and
-/dashboard where the service runs the web dashboard).
+"""The bot's command menu: everyone's, and a role holder's (which adds /results and
+/progress, and /dashboard where the service runs the web dashboard).
 
 A command appears in a person's menu only if they may use it: the default menu has the
 respondent's commands; a role holder's private chat gets its own menu with /results when
@@ -23,7 +23,7 @@ COMMANDS = [
     ("delete_my_data", "cmd_delete"),
     ("help", "cmd_help"),
 ]
-ROLE_COMMANDS = [("results", "cmd_results")]
+ROLE_COMMANDS = [("results", "cmd_results"), ("progress", "cmd_progress")]
 DASHBOARD_COMMANDS = [("dashboard", "cmd_dashboard")]
 
 
@@ -42,7 +42,8 @@ async def set_default(bot: Bot) -> None:
 
 
 async def set_for_role_holder(bot: Bot, chat_id: int, *, dashboard: bool) -> None:
-    """/results (and /dashboard, where the service runs it) in this chat's menu."""
+    """/results and /progress (and /dashboard, where the service runs it) in this chat's
+    menu."""
     scope = BotCommandScopeChat(chat_id=chat_id)
     for language in SUPPORTED:
         await bot.set_my_commands(

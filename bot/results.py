@@ -139,7 +139,8 @@ async def dashboard_link(chat: Chat) -> None:
 # --- what a role may see --------------------------------------------------------------------
 
 
-async def _grant(chat: Chat, role_id: int) -> Grant | None:
+async def held_grant(chat: Chat, role_id: int) -> Grant | None:
+    """The role with this id, if the person holds it now."""
     for grant in await roles.grants_of(chat.uow, holder(chat)):
         if grant.id == role_id:
             return grant
@@ -418,7 +419,7 @@ async def _file(
 async def press(chat: Chat, data: Res) -> None:
     """A results button: checked against the roles held now, then done."""
     language = await chat.language()
-    grant = await _grant(chat, data.r)
+    grant = await held_grant(chat, data.r)
     if grant is None:
         await _refuse(chat, language)
         return

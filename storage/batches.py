@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Answer as AnswerRow
 from storage.models import PendingResponse, Response, Wave, WaveOrgUnit
 from storage.rows import answer_rows, random_id, wave_survey
+from surveys import progress
 from surveys.engine import Answer
 from surveys.equality import CHARACTERISTICS, Snapshot
 from surveys.model import Survey
@@ -53,10 +54,8 @@ class Batching:
 
 
 def pool_of(unit: WaveOrgUnit) -> str:
-    """The pool a unit's responses wait in: a watch waits with its station."""
-    if unit.kind == "watch" and unit.parent_code:
-        return unit.parent_code
-    return unit.code
+    """The pool a unit's responses wait in (surveys/progress.py has the rule)."""
+    return progress.pool_of(unit.code, unit.kind, unit.parent_code)
 
 
 def _context(pending_id: str) -> str:

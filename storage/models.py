@@ -385,6 +385,21 @@ class AccessRecord(Base):
     day: Mapped[date] = mapped_column(Date, index=True)
 
 
+class ProgressShown(Base):
+    """A released response count shown during an open wave (/progress), by pool: the wave's
+    disclosure audit takes the highest count each pool showed as published (a lower bound
+    on that pool's respondents; surveys/progress.py). One row per distinct count."""
+
+    __tablename__ = "progress_shown"
+
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("waves.id", ondelete="CASCADE"), primary_key=True
+    )
+    pool: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_shown_on: Mapped[date] = mapped_column(Date)
+
+
 class DashboardTicket(Base):
     """A single-use dashboard sign-in link (sent by /dashboard in the chat), by the SHA-256
     of its random token; it lasts minutes and opens a session only by a POST."""

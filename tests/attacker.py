@@ -145,6 +145,20 @@ class Attacker:
                 if row.respondents is not None:
                     columns = self.within(self.members(row.breakdown, row.group), parts)
                     self._row(columns, [1.0] * len(columns), row.respondents, row.respondents)
+        # Counts shown while the wave was open (/progress): a pool had at least that many
+        # released responses. A watch's answers waited with its station; every other unit
+        # was its own pool. Only chat responses were counted, and a correction withdraws
+        # imports only, so the bound is on part 0.
+        for version in self.versions:
+            for pool, floor in version.progress.items():
+                inside = {
+                    u
+                    for u in self.units
+                    if (self.parent[u] if self.kind[u] == "watch" and self.parent[u] else u) == pool
+                }
+                members = [i for i, (u, _) in enumerate(self.base) if u in inside]
+                columns = self.within(members, [0])
+                self._row(columns, [1.0] * len(columns), floor, np.inf)
         everything = list(range(len(self.versions)))
         for unit in self.units:
             if self.headcount[unit] is not None:

@@ -324,6 +324,65 @@ def test_a_correction_refuses_responses_that_no_longer_add_up_to_what_was_publis
         )
 
 
+# --- counts shown while the wave was open ---------------------------------------------------
+
+ONE_STATION_EACH = [
+    ("SVC", "Service", "service", None, None),
+    ("A", "Area A", "area", "SVC", None),
+    ("S1", "Station One", "station", "A", None),
+    ("B", "Area B", "area", "SVC", None),
+    ("S2", "Station Two", "station", "B", None),
+]
+
+
+def test_counts_shown_while_the_wave_was_open_are_audited_as_published() -> None:
+    # Area A (5) is shown, Station One's 3 hidden: alone, that leaves 0 to 5 for the
+    # station. But if /progress had shown that area A's own pool and Station One's each
+    # had at least 2 released, the station would be pinned to 2 or 3.
+    rows = (
+        people("SVC", "male", 6)
+        + people("A", "male", 2)
+        + people("S1", "male", 3, bullied="yes")
+        + people("B", "male", 2)
+        + people("S2", "male", 14)
+    )
+    shown_during = {"A": 2, "S1": 2}
+    unaware = publish(wave_data(ONE_STATION_EACH, rows), monitoring=None, released_on=RELEASED)
+    assert shown(unaware, "area", "A") == 5 and shown(unaware, "station", "S1") is None
+    unaware.progress = shown_during  # what an attacker holds: this release and the counts
+    assert [(e.group, e.reason) for e in attack(unaware, rows, ["sex"])] == [("S1", "2-3")]
+
+    data = wave_data(ONE_STATION_EACH, rows)
+    data.progress = shown_during
+    publication = publish(data, monitoring=None, released_on=RELEASED)
+    assert publication.progress == shown_during
+    assert publication.audit.progress_counts == 2
+    assert "shown for 2 units while the wave was open" in publication.audit.sentence()
+    assert attack(publication, rows, ["sex"]) == []
+    assert Publication.from_json(publication.to_json()) == publication
+
+
+def test_a_count_shown_that_the_responses_no_longer_reach_is_refused() -> None:
+    data = wave_data(ONE_STATION_EACH, people("S2", "male", 14))
+    data.progress = {"S2": 20}
+    with pytest.raises(MismatchError, match="pool S2 showed 20"):
+        publish(data, monitoring=None, released_on=RELEASED)
+
+
+def released_in_batches(
+    units: list[tuple[Any, ...]], rows: list[dict[str, Any]], size: int = 10
+) -> dict[str, int]:
+    """What /progress could have shown: each pool's whole batches of `size`."""
+    kind = {u[0]: u[2] for u in units}
+    parent = {u[0]: u[3] for u in units}
+    pools: dict[str, int] = {}
+    for row in rows:
+        unit = row["unit"]
+        pool = parent[unit] if kind[unit] == "watch" and parent[unit] else unit
+        pools[pool] = pools.get(pool, 0) + 1
+    return {p: n // size * size for p, n in pools.items() if n >= size}
+
+
 # --- random trees under attack ---------------------------------------------------------------
 
 
@@ -385,11 +444,9 @@ def test_no_hidden_small_group_can_be_worked_out_on_random_trees(
     organisation: tuple[list[tuple[Any, ...]], list[dict[str, Any]]], k_unit: int, k_char: int
 ) -> None:
     units, rows = organisation
-    publication = publish(
-        wave_data(units, rows, k_unit=k_unit, k_char=k_char),
-        monitoring=None,
-        released_on=RELEASED,
-    )
+    data = wave_data(units, rows, k_unit=k_unit, k_char=k_char)
+    data.progress = released_in_batches(units, rows)  # as if /progress showed them all
+    publication = publish(data, monitoring=None, released_on=RELEASED)
     assert attack(publication, rows, ["sex", "disability"]) == []
 
 
