@@ -11,13 +11,16 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar
 
+from bot.progress import Prog
 from bot.results import Res
+from storage import progress, services
+from storage.uow import UnitOfWork
 from tests.e2e.conftest import BotProcess, DashboardBot, Service, bot_env, released_service
 from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
 from tests.integration.test_cli import Cli
@@ -269,3 +272,72 @@ async def test_an_expired_invitation_is_refused(
         assert "ask your firevoice administrator" in manager.last().text
     finally:
         await process.stop()
+
+
+async def test_a_manager_follows_an_open_wave_in_whole_batches(
+    results_bot: tuple[BotProcess, Service, Cli], telegram: FakeTelegram
+) -> None:
+    _, svc, cli = results_bot
+    payload = invite(cli, "--role", "manager", "--unit", "N-AREA", "--label", "North GM")
+    manager = Person(telegram, name="Sam")
+    await manager.say(f"/start {payload}")
+
+    await manager.say("/progress")
+    assert "No survey covering North Area is open" in manager.last().text
+
+    survey = svc.catalog.get("staff_pulse")
+    today = date.today()
+    wave = await services.open_wave(
+        svc.sessions, survey, today=today, label="Pulse Q4", closes_on=today + timedelta(days=9)
+    )
+    # Nine answers for Ashford's watches: still waiting for their batch, so nothing shows.
+    for number in range(9):
+        await submit(svc, wave.id, ("STN01-RED", "STN01-WHITE")[number % 2], number, today)
+    mark = manager.mark()
+    await manager.say("/progress")
+    shown = await manager.expect("responses so far", since=mark)
+    assert "Open until" in shown.text and "10 days left" in shown.text
+    assert "North Area: fewer than 5 so far" in shown.text
+    assert "Ashford: fewer than 5 so far" in shown.text
+    assert "Red Watch" not in shown.text
+
+    # The tenth releases the batch: the count moves by ten at once.
+    await submit(svc, wave.id, "STN01-RED", 9, today)
+    mark = manager.mark()
+    await manager.press("Refresh", shown)
+    moved = await manager.expect("responses so far", since=mark)
+    assert "North Area: 10 of " in moved.text
+    assert "Ashford: 10 of 60 (17%)" in moved.text
+
+    # A forged button for a unit outside the role is refused.
+    mark = manager.mark()
+    await manager.press_data(moved, Prog(r=1, w=wave.id, u="S-AREA").pack())
+    await manager.expect("not covered by your role", since=mark)
+
+    # Everything shown is on record for the wave's audit, and in the access log.
+    assert await progress.floors(svc.engine, wave.id) == {"STN01": 10}
+    log = cli("audit")
+    assert re.search(rf"North GM\s+N-AREA\s+{wave.id}\s+progress", log.stdout), log.stdout
+
+    someone = Person(telegram, name="Kim")
+    await someone.say("/progress")
+    assert "ask your firevoice administrator" in someone.last().text
+
+
+async def submit(svc: Service, wave_id: int, unit: str, number: int, today: date) -> None:
+    """Someone answers in the chat: their answers wait in their station's pool."""
+    who = f"{number:064d}"
+    async with UnitOfWork(svc.sessions) as uow:
+        await services.update_person(uow, who, today, consented=True)
+        await uow.commit()
+    outcome = await services.submit_response(
+        svc.sessions,
+        svc.batching,
+        wave_id=wave_id,
+        unit_code=unit,
+        pseudonym=who,
+        answers={"values_lived": "agree"},
+        snapshot={"sex": "female"},
+        today=today,
+    )
+    assert outcome == services.SubmitOutcome.STORED
