@@ -18,7 +18,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.3rem;margin-top:2rem;bord
 h3{font-size:1.05rem;margin-top:1.4rem}
 .meta{color:#444}.note{background:#f3f6fa;border-left:4px solid #0072B2;padding:.6rem .8rem;margin:1rem 0}
 .synthetic{background:#fff3cd;border:2px solid #E69F00;padding:.6rem .8rem;font-weight:bold}
-.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
+.scroll{overflow-x:auto}.scroll:focus{outline:3px solid #b35900;outline-offset:2px}table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}th{background:#eef2f7}
 td.hidden{color:#777;text-align:center}td.ind{font-style:italic}
@@ -39,7 +39,13 @@ def _cell(cell: Cell) -> str:
 def _table(table: Table) -> str:
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in table.headers)
     body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in table.rows)
-    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    # A wide table scrolls inside a focusable, named region, so it can be scrolled from the
+    # keyboard (WCAG 2.1.1); its name is the table's columns.
+    name = escape(", ".join(table.headers))
+    return (
+        f"<div class='scroll' tabindex='0' role='region' aria-label='{name}'>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def block_html(block: Block) -> str:

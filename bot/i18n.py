@@ -493,6 +493,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Open until {day}: {n} days left, today included.",
         "cy": "Ar agor tan {day}: {n} diwrnod ar ôl, gan gynnwys heddiw.",
     },
+    "progress_last_day": {
+        "en": "Open until {day}: today is the last day to answer.",
+        "cy": "Ar agor tan {day}: heddiw yw'r diwrnod olaf i ateb.",
+    },
     "progress_no_close": {
         "en": "No closing date has been set.",
         "cy": "Nid oes dyddiad cau wedi'i osod.",

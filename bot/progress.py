@@ -119,11 +119,14 @@ async def _show(chat: Chat, grant: Grant, wave: Wave, scope: str, language: str)
         day=today,
     )
     left = progress.days_left(wave.closes_on, today)
+    if left is None or wave.closes_on is None:
+        when = t("progress_no_close", language)
+    else:
+        day = f"{wave.closes_on:%d %b %Y}"
+        when = t("progress_left" if left > 1 else "progress_last_day", language, day=day, n=left)
     lines = [
         t("progress_heading", language, survey=_title(wave, language), wave=wave.label),
-        t("progress_no_close", language)
-        if left is None or wave.closes_on is None
-        else t("progress_left", language, day=f"{wave.closes_on:%d %b %Y}", n=left),
+        when,
         "",
     ]
     if tree.counted(scope):

@@ -26,10 +26,12 @@ RECORD = text(
 
 
 def units_of(org: list[WaveOrgUnit]) -> list[ProgressUnit]:
+    """The wave's organisation as it opened. An ancestor outside the audience keeps its
+    place (a role there still sees the units below it) but has no rate: its headcount
+    includes people who were not asked."""
     return [
-        ProgressUnit(u.code, u.name, u.kind, u.parent_code, u.headcount)
+        ProgressUnit(u.code, u.name, u.kind, u.parent_code, u.headcount if u.in_audience else None)
         for u in org
-        if u.in_audience
     ]
 
 

@@ -16,7 +16,19 @@ from tests.e2e.conftest import DashboardBot
 from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
 
 CHROMIUM = os.environ.get("FIREVOICE_TEST_CHROMIUM") or shutil.which("chromium")
+# axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 INSTALL = "install it with: sudo apt-get install chromium (Debian/Ubuntu)"
+
+
+async def assert_accessible(page: object, what: str) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it stands."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    )
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
 @pytest.fixture
@@ -59,8 +71,10 @@ async def test_a_manager_signs_in_from_the_chat_and_sees_only_their_station(
     )
     page = await context.new_page()
     await page.goto(link.group(0))
+    await assert_accessible(page, "sign-in page")
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Pulse Q3: Ashford")
+    await assert_accessible(page, "overview")
 
     # Only their own scope is offered.
     options = await page.locator("#unit option").all_inner_texts()
@@ -94,6 +108,23 @@ async def test_a_manager_signs_in_from_the_chat_and_sees_only_their_station(
     await download.save_as(saved)
     assert download.suggested_filename == "staff_pulse-wave2-STN01.csv"
     assert saved.read_text().startswith("survey,wave,question")
+
+    # The report as a web page, opened from the file as someone would after downloading it.
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Web page (HTML)").click()
+    report = tmp_path / "report.html"
+    await (await info.value).save_as(report)
+    await page.goto(report.as_uri())
+    await assert_accessible(page, "the HTML report")
+
+    # Every page passes axe-core's WCAG 2.2 A and AA rules, at phone width and at a desk.
+    for path in ("heatmap", "full", "downloads", "actions", "heatmap?unit=S-AREA"):
+        await page.goto(f"{base}/dashboard/{path}")
+        await assert_accessible(page, path)
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    for path in ("", "heatmap", "full"):
+        await page.goto(f"{base}/dashboard/{path}")
+        await assert_accessible(page, f"{path or 'overview'} at desk width")
 
     # Every image has a text alternative and every control a label.
     await page.goto(f"{base}/dashboard/full")

@@ -65,3 +65,24 @@ async def test_counts_move_in_whole_batches_and_every_count_shown_is_audited(
     )
     assert publication.progress == {"STN01": 10}
     assert publication.audit.progress_counts == 1
+
+
+async def test_a_role_above_a_waves_audience_sees_counts_without_rates(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    # A wave for Ashford alone: the area and service are kept as its ancestors, but
+    # their headcounts include people who were not asked, so they get no rate.
+    batching = Batching(pending_key(SECRET), 10)
+    await open_pulse(sessions, catalog)  # imports the organisation
+    wave = await services.open_wave(
+        sessions, catalog.get("staff_pulse"), today=TODAY, unit_codes=["STN01"]
+    )
+    for number in range(10):
+        await submit(sessions, batching, wave, "STN01-WHITE", number)
+    async with UnitOfWork(sessions) as uow:
+        org = await uow.waves.org(wave.id)
+        tree = Tree(progress.units_of(org))
+        released = await progress.released(uow, wave.id, org)
+    shown = {r.code: (r.count, r.rate) for r in rows(tree, released, "NFRS", k_unit=5)}
+    assert shown == {"NFRS": (10, None), "N-AREA": (10, None)}
+    assert rows(tree, released, "STN01", k_unit=5)[0].rate == round(100 * 10 / 60, 1)
