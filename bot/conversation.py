@@ -274,6 +274,8 @@ async def on_contact(chat: Chat, agreed: bool, message_id: int | None) -> None:
         "contact_ok": agreed,
         "contact_active": agreed,
         "contact_chat_id": chat.chat_id if agreed else None,
+        # The question covers results messages too ("you said, we did").
+        "results_ok": True if agreed else None,
     }
     if not agreed:
         changes["home_unit"] = None
@@ -672,6 +674,17 @@ async def on_profile_button(chat: Chat, value: str) -> None:
     await enter(chat, data, following)
 
 
+async def on_results_welcome(chat: Chat, welcome: bool) -> None:
+    """The answer to the one-time question whether results messages are welcome."""
+    person = await chat.person()
+    language = await chat.language()
+    if person is None or not person.contact_active:
+        await chat.send(t("stopped", language))  # stopped since: nothing will come
+        return
+    await chat.update_person(results_ok=welcome)
+    await chat.send(t("results_welcome" if welcome else "results_not_welcome", language))
+
+
 async def stop_messages(chat: Chat) -> None:
     """/stop: no more messages from the bot (invitations, reminders, results) until the
     person agrees again. What they answered stays; nothing else changes."""
@@ -689,7 +702,11 @@ async def stop_contact(chat: Chat) -> None:
         or person.home_unit_sealed is not None
     ):
         await chat.update_person(
-            contact_ok=False, contact_active=False, contact_chat_id=None, home_unit=None
+            contact_ok=False,
+            contact_active=False,
+            contact_chat_id=None,
+            home_unit=None,
+            results_ok=None,
         )
 
 

@@ -72,12 +72,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "contact_question": {
         "en": (
-            "One more choice: may we message you here when a new survey opens? "
-            "This is separate from the survey and you can change it later."
+            "One more choice: may we message you here when a new survey opens, and when "
+            "its results and what is being done about them are published? This is "
+            "separate from the survey, and /stop ends it at any time."
         ),
         "cy": (
             "Un dewis arall: gawn ni anfon neges atoch chi yma pan fydd arolwg newydd yn "
-            "agor? Mae hyn ar wahân i'r arolwg a gallwch ei newid yn nes ymlaen."
+            "agor, a phan gyhoeddir ei ganlyniadau a'r hyn sy'n cael ei wneud yn eu cylch? "
+            "Mae hyn ar wahân i'r arolwg, ac mae /stop yn dod â hyn i ben unrhyw bryd."
         ),
     },
     "contact_yes": {"en": "Yes, message me", "cy": "Cewch, anfonwch neges"},
@@ -463,6 +465,61 @@ TEXTS: dict[str, dict[str, str]] = {
             "ddolen wahoddiad."
         ),
     },
+    # --- "you said, we did" follow-ups (bot/followups.py) ---
+    "followup_heading": {
+        "en": "{survey}, {wave}: what you told us, and what is being done",
+        "cy": "{survey}, {wave}: beth ddywedoch chi wrthym, a beth sy'n cael ei wneud",
+    },
+    "followup_heard": {
+        "en": "{n} people in {unit} answered. Among what they told us:",
+        "cy": "Atebodd {n} o bobl yn {unit}. Ymhlith yr hyn a ddywedon nhw wrthym:",
+    },
+    "followup_item": {
+        "en": "{item}: {value:.0f}% positive",
+        "cy": "{item}: {value:.0f}% yn gadarnhaol",
+    },
+    "followup_item_low": {
+        "en": "{item}: {value:.0f}% positive, the lowest",
+        "cy": "{item}: {value:.0f}% yn gadarnhaol, yr isaf",
+    },
+    "followup_doing": {"en": "What is being done:", "cy": "Beth sy'n cael ei wneud:"},
+    "followup_no_actions": {
+        "en": "No actions have been recorded yet; we will tell you when they are.",
+        "cy": "Nid oes camau wedi'u cofnodi eto; byddwn yn dweud wrthych pan fyddant.",
+    },
+    "followup_due": {"en": "due {day}", "cy": "erbyn {day}"},
+    "followup_thanks": {
+        "en": "Thank you for taking part. Send /stop if you would rather not hear from us.",
+        "cy": "Diolch am gymryd rhan. Anfonwch /stop os byddai'n well gennych beidio â "
+        "chlywed gennym.",
+    },
+    "followup_done_heading": {
+        "en": "{survey}, {wave}: you said, we did",
+        "cy": "{survey}, {wave}: dywedoch chi, gwnaethom ni",
+    },
+    "followup_done_progress": {"en": "Done: {progress}", "cy": "Wedi'i wneud: {progress}"},
+    "ask_results": {
+        "en": (
+            "You agreed to hear from us when a survey opens. We now also send a short "
+            "message when a survey's results are published and when something is done "
+            "about them. Would you like those too?"
+        ),
+        "cy": (
+            "Fe wnaethoch gytuno i glywed gennym pan fydd arolwg yn agor. Rydym bellach "
+            "hefyd yn anfon neges fer pan gyhoeddir canlyniadau arolwg a phan wneir rhywbeth "
+            "yn eu cylch. Hoffech chi'r rheini hefyd?"
+        ),
+    },
+    "ask_results_yes": {"en": "Yes, tell me", "cy": "Ie, dywedwch wrthyf"},
+    "ask_results_no": {"en": "No, only new surveys", "cy": "Na, arolygon newydd yn unig"},
+    "results_welcome": {
+        "en": "Thank you: we will tell you about results and what is done about them.",
+        "cy": "Diolch: byddwn yn dweud wrthych am ganlyniadau a'r hyn a wneir yn eu cylch.",
+    },
+    "results_not_welcome": {
+        "en": "Understood: only invitations to new surveys, as before.",
+        "cy": "Deall: gwahoddiadau i arolygon newydd yn unig, fel o'r blaen.",
+    },
     # --- /progress (bot/progress.py) ---
     "progress_no_role": {
         "en": (
@@ -707,6 +764,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Nid oes rôl dangosfwrdd ar gyfer {email}. Gofynnwch i'ch gweinyddwr firevoice am un.",
     },
     "web_actions": {"en": "Actions", "cy": "Camau gweithredu"},
+    "web_followups": {"en": "Follow-ups", "cy": "Negeseuon dilynol"},
+    "web_followups_intro": {
+        "en": (
+            "Approve a short message to the people invited to this wave at or below "
+            "{scope} who agreed to hear about results: what they told us and what is being "
+            "done. Each person gets the figures of their own unit, or of the nearest unit "
+            "above it where their own are hidden. The message is sent exactly as shown, "
+            "once; it cannot be changed after approval."
+        ),
+        "cy": (
+            "Cymeradwywch neges fer i'r bobl a wahoddwyd i'r don hon yn {scope} neu oddi "
+            "tani a gytunodd i glywed am ganlyniadau: beth ddywedon nhw wrthym a beth sy'n "
+            "cael ei wneud. Caiff pob person ffigurau ei uned ei hun, neu'r uned agosaf "
+            "uwch ei phen lle mae ei ffigurau ei hun wedi'u cuddio. Anfonir y neges yn union "
+            "fel y'i dangosir, unwaith; ni ellir ei newid ar ôl ei chymeradwyo."
+        ),
+    },
+    "web_followup_results": {
+        "en": "The results of {title}: {wave}",
+        "cy": "Canlyniadau {title}: {wave}",
+    },
+    "web_followup_preview": {
+        "en": "The message for {scope} (other units get their own figures):",
+        "cy": "Y neges ar gyfer {scope} (caiff unedau eraill eu ffigurau eu hunain):",
+    },
+    "web_followup_no_figures": {
+        "en": "{scope}'s figures are hidden in this wave, so there is nothing to tell here.",
+        "cy": "Mae ffigurau {scope} wedi'u cuddio yn y don hon, felly nid oes dim i'w ddweud yma.",
+    },
+    "web_followup_approve": {"en": "Approve and send", "cy": "Cymeradwyo ac anfon"},
+    "web_followup_approved": {
+        "en": "Approved by {by} on {day}: {n} messages queued.",
+        "cy": "Cymeradwywyd gan {by} ar {day}: {n} o negeseuon yn y ciw.",
+    },
+    "web_followup_done": {"en": "Actions done", "cy": "Camau a wnaed"},
+    "web_followup_none_done": {
+        "en": "No action against this wave has been marked done yet.",
+        "cy": "Nid oes cam yn erbyn y don hon wedi'i farcio'n gyflawn eto.",
+    },
     "web_actions_intro": {
         "en": (
             "The improvement register for {scope}: what is being done about what people said. "

@@ -40,6 +40,7 @@ from bot.app import App
 from bot.i18n import pick_language, t
 from bot.keyboards import button, rows
 from storage import outbox, services
+from storage.models import Followup
 from storage.rows import wave_survey
 from storage.uow import UnitOfWork
 from surveys.dialogue import Press
@@ -215,7 +216,9 @@ class Sender:
         await outbox.finish(sessions, message.id, "sent", today=today)
 
     async def compose(self, message: outbox.Outgoing) -> tuple[str, InlineKeyboardMarkup] | None:
-        """The invitation, or None if it should no longer be sent."""
+        """The message, or None if it should no longer be sent."""
+        if message.kind in (outbox.FOLLOWUP, outbox.ASK_RESULTS):
+            return await self.compose_followup(message)
         who = pseudonym(self.app.secret, "telegram", message.chat_id)
         async with UnitOfWork(self.app.sessions) as uow:
             wave = await uow.waves.get(message.wave_id)
@@ -238,3 +241,35 @@ class Sender:
             [button(t("invitation_stop", language), 0, Press.STOP)],
         )
         return text, keyboard
+
+    async def compose_followup(
+        self, message: outbox.Outgoing
+    ) -> tuple[str, InlineKeyboardMarkup] | None:
+        """A "you said, we did" message (bot/followups.py), or the one-time question whether
+        such messages are welcome; None if the person stopped messages or said no since."""
+        who = pseudonym(self.app.secret, "telegram", message.chat_id)
+        language = pick_language(message.language, None)
+        stop = [button(t("invitation_stop", language), 0, Press.STOP)]
+        async with UnitOfWork(self.app.sessions) as uow:
+            person = await uow.people.get(who)
+            if person is None or not person.contact_active:
+                return None
+            if message.kind == outbox.ASK_RESULTS:
+                if person.results_ok is not None:
+                    return None
+                return t("ask_results", language), rows(
+                    [
+                        button(t("ask_results_yes", language), 0, Press.RESULTS, "yes"),
+                        button(t("ask_results_no", language), 0, Press.RESULTS, "no"),
+                    ],
+                    stop,
+                )
+            detail = message.detail
+            if person.results_ok is not True or not isinstance(detail, dict):
+                return None
+            followup = await uow.session.get(Followup, detail.get("f"))
+        if followup is None:
+            return None
+        texts = followup.texts.get(str(detail.get("u")), {})
+        text = texts.get(language) or texts.get("en")
+        return (text, rows(stop)) if text else None

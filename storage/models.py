@@ -293,6 +293,10 @@ class Person(Base):
     profile_sealed: Mapped[str | None] = mapped_column(Text)
     # The unit the person belongs to, for invitations to waves of their unit's surveys.
     home_unit_sealed: Mapped[str | None] = mapped_column(Text)
+    # Whether messages about results ("you said, we did") are welcome too: True for those
+    # who agreed to contact once the question said so, None for those who agreed before
+    # and have not been asked yet (bot/followups.py asks them once).
+    results_ok: Mapped[bool | None] = mapped_column(default=None)
     # The first day of the month the person last used the bot (for retention).
     last_seen_month: Mapped[date] = mapped_column(Date)
 
@@ -316,6 +320,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(12))
     wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="CASCADE"))
     chat_sealed: Mapped[str] = mapped_column(Text)
+    # For a follow-up: which one and for which unit, sealed like the chat id.
+    detail_sealed: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
     # queued | sending | sent | failed | unknown
     state: Mapped[str] = mapped_column(String(8), default="queued")
@@ -398,6 +404,26 @@ class ProgressShown(Base):
     pool: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     first_shown_on: Mapped[date] = mapped_column(Date)
+
+
+class Followup(Base):
+    """A "you said, we did" message an officer approved: after a wave's release (action 0)
+    or after one of its actions was done. Its texts, per unit and language, are frozen as
+    approved, since managers' notes are free text; one row per (wave, action), so each is
+    sent once."""
+
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id", ondelete="RESTRICT"))
+    action_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: the wave's results
+    unit_code: Mapped[str] = mapped_column(String(32))  # whose audience below it hears
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON)  # unit -> language -> text
+    approved_by: Mapped[str] = mapped_column(String(120))
+    approved_on: Mapped[date] = mapped_column(Date)
+    queued: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("wave_id", "action_id", name="uq_followups_wave_action"),)
 
 
 class DashboardTicket(Base):

@@ -29,11 +29,13 @@ from sqlalchemy import delete, func, select, text, update
 
 from storage.models import OutboxMessage, Participation, Person, WaveOrgUnit
 from storage.services import ServiceError, Sessions
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, wrote
 from surveys import sealing
 
 INVITE = "invite"
 REMINDER = "reminder"
+FOLLOWUP = "followup"  # "you said, we did", approved by an officer (storage/followups.py)
+ASK_RESULTS = "askresults"  # once, to people who agreed to contact before it covered results
 
 
 def message_key(server_key: bytes, kind: str, wave_id: int, pseudonym: str) -> str:
@@ -199,6 +201,99 @@ def _open(server_key: bytes, sealed: str | None, box: str) -> object:
         return None  # sealed under another secret key: as good as absent
 
 
+INSERT_DETAILED = text(
+    'INSERT INTO outbox ("key", kind, wave_id, chat_sealed, detail_sealed, language, state, '
+    "not_before, created_on) VALUES (:key, :kind, :wave_id, :chat_sealed, :detail_sealed, "
+    ":language, 'queued', :not_before, :created_on) ON CONFLICT (\"key\") DO NOTHING "
+    "RETURNING id"
+)
+
+
+@dataclass(frozen=True)
+class FollowupQueued:
+    queued: int  # follow-ups queued now
+    asked: int  # people who agreed before and are asked first whether results are welcome
+    declined: int  # contactable, but said no to results messages
+    by_unit: dict[str, int] = field(default_factory=dict)  # queued, by home unit
+
+
+async def queue_followup(
+    uow: UnitOfWork,
+    server_key: bytes,
+    followup_id: int,
+    wave_id: int,
+    audience: set[str],
+    text_for: dict[str, str],
+    *,
+    today: date,
+) -> FollowupQueued:
+    """Queue an approved follow-up for everyone who agreed to contact and to results
+    messages, whose home unit is in `audience`; `text_for` maps each of those units to the
+    unit whose text they get. People who agreed before the question covered results are
+    asked that once instead (ASK_RESULTS). Runs in the caller's transaction."""
+    people = (
+        await uow.session.scalars(
+            select(Person).where(
+                Person.contact_ok.is_(True),
+                Person.contact_active.is_(True),
+                Person.contact_sealed.is_not(None),
+            )
+        )
+    ).all()
+    queued = asked = declined = 0
+    by_unit: Counter[str] = Counter()
+    kind = f"{FOLLOWUP}{followup_id}"
+    for person in people:
+        home = _open(
+            server_key, person.home_unit_sealed, sealing.person_box("home_unit", person.pseudonym)
+        )
+        if not isinstance(home, str) or home not in audience or home not in text_for:
+            continue
+        if person.results_ok is False:
+            declined += 1
+            continue
+        chat_id = _open(
+            server_key, person.contact_sealed, sealing.person_box("contact", person.pseudonym)
+        )
+        if chat_id is None:
+            continue
+        if person.results_ok is None:
+            key = message_key(server_key, ASK_RESULTS, 0, person.pseudonym)  # once, ever
+            row_kind, detail = ASK_RESULTS, None
+        else:
+            key = message_key(server_key, kind, wave_id, person.pseudonym)
+            row_kind = FOLLOWUP
+            detail = sealing.seal_value(
+                server_key, {"f": followup_id, "u": text_for[home]}, _detail_box(key)
+            )
+        added = await uow.session.execute(
+            INSERT_DETAILED,
+            {
+                "key": key,
+                "kind": row_kind,
+                "wave_id": wave_id,
+                "chat_sealed": sealing.seal_value(server_key, chat_id, _box(key)),
+                "detail_sealed": detail,
+                "language": person.language,
+                "not_before": time.time(),
+                "created_on": today,
+            },
+        )
+        if added.first() is None:
+            continue
+        if row_kind == FOLLOWUP:
+            queued += 1
+            by_unit[home] += 1
+        else:
+            asked += 1
+    wrote(uow.session)
+    return FollowupQueued(queued, asked, declined, dict(by_unit))
+
+
+def _detail_box(key: str) -> str:
+    return f"outbox-detail:{key}"
+
+
 @dataclass(frozen=True)
 class Outgoing:
     id: int
@@ -206,6 +301,7 @@ class Outgoing:
     wave_id: int
     chat_id: int
     language: str | None
+    detail: object = None  # a follow-up's {"f": id, "u": unit}
 
 
 async def take_next(sessions: Sessions, server_key: bytes, now: float) -> Outgoing | None:
@@ -226,7 +322,8 @@ async def take_next(sessions: Sessions, server_key: bytes, now: float) -> Outgoi
     if not isinstance(chat_id, int):  # sealed under another secret key: nobody to send to
         await finish(sessions, row.id, "failed", today=date.today())
         return await take_next(sessions, server_key, now)
-    return Outgoing(row.id, row.kind, row.wave_id, chat_id, row.language)
+    detail = _open(server_key, row.detail_sealed, _detail_box(row.key))
+    return Outgoing(row.id, row.kind, row.wave_id, chat_id, row.language, detail)
 
 
 async def finish(sessions: Sessions, message_id: int, state: str, *, today: date) -> None:

@@ -127,6 +127,7 @@ class Press(StrEnum):
     LANGUAGE = "lang"
     INVITE = "inv"  # an invitation's start button
     STOP = "stop"  # an invitation's "no more messages" button
+    RESULTS = "res"  # whether results messages are welcome (asked once, bot/followups.py)
 
 
 # Which phases each kind of press belongs to; None means any phase.
@@ -148,11 +149,12 @@ ALLOWED: dict[Press, tuple[Phase, ...] | None] = {
     Press.LANGUAGE: None,
     Press.INVITE: None,
     Press.STOP: None,
+    Press.RESULTS: None,
 }
-# Buttons on messages the bot sends unasked (invitations): they belong to no screen of the
-# conversation, so they count whatever its step. Each starts afresh or stops; neither
-# records an answer.
-ANY_STEP = frozenset({Press.INVITE, Press.STOP})
+# Buttons on messages the bot sends unasked (invitations, the question about results
+# messages): they belong to no screen of the conversation, so they count whatever its step.
+# None records an answer to a survey.
+ANY_STEP = frozenset({Press.INVITE, Press.STOP, Press.RESULTS})
 
 
 def accepts(conversation: Mapping[str, Any], kind: str, step: int) -> bool:

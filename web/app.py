@@ -9,6 +9,7 @@ link-preview fetcher cannot. Every page view and download is written to the acce
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import time
@@ -29,8 +30,9 @@ from analysis.released import Released, covering, covering_waves
 from analysis.render_html import block_html
 from analysis.summary import summarise
 from bot.app import App
+from bot.followups import action_draft, results_draft
 from bot.i18n import SUPPORTED, t
-from storage import actions, dashboard, roles
+from storage import actions, dashboard, followups, roles
 from storage.services import ServiceError
 from storage.uow import UnitOfWork
 from surveys.access import Grant, RoleKind, by_precedence, subtree
@@ -48,7 +50,8 @@ from surveys.actions import check as check_action
 from surveys.cadence import uk_today
 from surveys.frameworks import FRSEF_AREAS
 from surveys.pseudonym import derive_key
-from surveys.text import localise
+from surveys.sealing import contact_key
+from surveys.text import Text, localise
 from web.oidc import FLOW_SECONDS, OidcError, Provider, new_flow, open_flow, seal_flow
 from web.pages import heatmap, units_in_order
 
@@ -60,6 +63,7 @@ LANGUAGE_COOKIE = "fv_lang"
 CSRF_PURPOSE = b"firevoice/dashboard-csrf/v1"
 STATIC = Path(__file__).parent / "static"
 EDITORS = frozenset({RoleKind.MANAGER, RoleKind.OFFICER, RoleKind.ADMIN})  # of the register
+APPROVERS = frozenset({RoleKind.OFFICER, RoleKind.ADMIN})  # of follow-up messages
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -120,6 +124,11 @@ def _render(request: web.Request, name: str, status: int = 200, **context: Any) 
         t=tr, prefix=PREFIX, path=request.path_qs, **context
     )
     return web.Response(text=html, content_type="text/html", status=status)
+
+
+def _survey_title(found: Released) -> Text:
+    title = (found.wave.definition or {}).get("title")
+    return title if isinstance(title, dict) else {"en": found.wave.survey_key}
 
 
 def _see_other(location: str) -> web.Response:
@@ -254,6 +263,7 @@ class Dashboard:
             scope=scope,
             scope_name=tree.units[scope].name,
             admin=visit.grant.role == RoleKind.ADMIN,
+            approver=visit.grant.role in APPROVERS,
             **more,
         )
 
@@ -543,6 +553,85 @@ class Dashboard:
             raise Page(400, t("web_action_problem", visit.language, what=str(exc))) from None
         return _see_other(f"{PREFIX}/actions?wave={found.wave.id}&unit={quote(scope)}")
 
+    # --- "you said, we did" follow-ups ---------------------------------------------------
+
+    async def _for_followups(
+        self, found: Released, scope: str
+    ) -> tuple[list[Any], list[Any], dict[int, Any]]:
+        """The actions against the wave in scope, those done, and what was approved."""
+        listed = await actions.listed(
+            self.app.sessions, wave_id=found.wave.id, units=subtree(found.parents(), scope)
+        )
+        every = [item.action for item in listed]
+        done = [a for a in every if a.status == Status.DONE]
+        return every, done, await followups.approved(self.app.sessions, found.wave.id)
+
+    async def followups_page(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        if visit.grant.role not in APPROVERS:
+            raise Page(403, t("web_no_access", visit.language))
+        found, scope, waves = await self.chosen(visit)
+        every, done, approved = await self._for_followups(found, scope)
+        title = _survey_title(found)
+        preview = await report.off_loop(
+            functools.partial(results_draft, only=[scope]), found.publication, every, scope, title
+        )
+        return self.page(
+            visit,
+            "followups.html",
+            found,
+            scope,
+            waves,
+            results_text=preview.texts.get(scope, {}).get(visit.language),
+            results_approved=approved.get(0),
+            done=[
+                (
+                    a,
+                    action_draft(a, found.wave.label, title).texts[a.unit_code][visit.language],
+                    approved.get(a.id),
+                )
+                for a in done
+            ],
+        )
+
+    async def followup_approve(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(self.app, visit.session)):
+            raise Page(403, t("web_bad_request", visit.language, what="csrf"))
+        if visit.grant.role not in APPROVERS:
+            raise Page(403, t("web_no_access", visit.language))
+        found, scope, _ = await self.chosen(visit)
+        every, done, _ = await self._for_followups(found, scope)
+        title = _survey_title(found)
+        action_text = str(form.get("action", ""))
+        if not action_text.isdigit() or len(action_text) > 9:
+            raise Page(
+                400, t("web_bad_request", visit.language, what=f"action {action_text[:12]!r}")
+            )
+        action_id = int(action_text)
+        if action_id == 0:
+            draft = await report.off_loop(results_draft, found.publication, every, scope, title)
+        else:
+            chosen = next((a for a in done if a.id == action_id), None)
+            if chosen is None:  # not this wave's, not in scope, or not done
+                raise Page(403, t("web_no_access", visit.language))
+            draft = action_draft(chosen, found.wave.label, title)
+        try:
+            await followups.approve(
+                self.app.sessions,
+                contact_key(self.app.secret),
+                wave_id=found.wave.id,
+                action_id=draft.action_id,
+                unit=draft.unit,
+                texts=draft.texts,
+                by=visit.grant.label,
+                today=uk_today(),
+            )
+        except ServiceError as exc:
+            raise Page(400, t("web_action_problem", visit.language, what=str(exc))) from None
+        return _see_other(f"{PREFIX}/followups?wave={found.wave.id}&unit={quote(scope)}")
+
     async def register_file(self, request: web.Request) -> web.Response:
         visit = await self.visit(request)
         found, scope, _ = await self.chosen(visit)
@@ -583,6 +672,8 @@ class Dashboard:
         web_app.router.add_post(f"{PREFIX}/actions", self.action_add)
         web_app.router.add_post(f"{PREFIX}/actions/{{id}}", self.action_update)
         web_app.router.add_get(f"{PREFIX}/actions.{{fmt:csv|xlsx}}", self.register_file)
+        web_app.router.add_get(f"{PREFIX}/followups", self.followups_page)
+        web_app.router.add_post(f"{PREFIX}/followups", self.followup_approve)
         web_app.router.add_get(f"{PREFIX}/static/style.css", self.style)
 
 

@@ -189,6 +189,12 @@ async def back(query: CallbackQuery, chat: Chat, message_id: int | None, tap: Ta
     answer(tap, query, await c.on_back(chat, message_id))
 
 
+@router.callback_query(*pressed(Press.RESULTS))
+async def results_welcome(query: CallbackQuery, callback_data: Btn, chat: Chat, tap: Tap) -> None:
+    await c.on_results_welcome(chat, callback_data.value == "yes")
+    answer(tap, query)
+
+
 @router.callback_query(Kind(*Press), PRIVATE)
 async def stale(query: CallbackQuery, app: App, bot: Bot, tap: Tap) -> None:
     """One of our buttons, but not for the conversation as it stands now."""

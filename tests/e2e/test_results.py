@@ -21,6 +21,8 @@ from bot.progress import Prog
 from bot.results import Res
 from storage import progress, services
 from storage.uow import UnitOfWork
+from surveys.pseudonym import pseudonym
+from surveys.sealing import contact_key, person_box, seal_value
 from tests.e2e.conftest import BotProcess, DashboardBot, Service, bot_env, released_service
 from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram, Person
 from tests.integration.test_cli import Cli
@@ -341,3 +343,80 @@ async def submit(svc: Service, wave_id: int, unit: str, number: int, today: date
         today=today,
     )
     assert outcome == services.SubmitOutcome.STORED
+
+
+async def contactable(
+    svc: Service, person: Person, home: str, *, agreed: bool = True, results: bool | None = True
+) -> None:
+    """Someone who answered before, as the bot keeps them: their chat id and home unit
+    sealed with the server key (bot/chat.py), and whether results messages are welcome."""
+    who = pseudonym(svc.secret, "telegram", person.id)
+    key = contact_key(svc.secret)
+    async with UnitOfWork(svc.sessions) as uow:
+        await services.update_person(
+            uow,
+            who,
+            date.today(),
+            consented=True,
+            language="en",
+            contact_ok=agreed,
+            contact_active=agreed,
+            contact_sealed=seal_value(key, person.id, person_box("contact", who))
+            if agreed
+            else None,
+            home_unit_sealed=seal_value(key, home, person_box("home_unit", who))
+            if agreed
+            else None,
+            results_ok=results,
+        )
+        await uow.commit()
+
+
+async def test_an_officer_approves_you_said_we_did_and_only_contactable_people_hear_it(
+    telegram: FakeTelegram, dashboard_bot: DashboardBot, tmp_path: Path
+) -> None:
+    svc, base = dashboard_bot.service, dashboard_bot.base
+    ana, ben, cai = (Person(telegram, name=n) for n in ("Ana", "Ben", "Cai"))
+    await contactable(svc, ana, "STN01-RED")  # agreed since the question covered results
+    await contactable(svc, ben, "STN01-RED", agreed=False)  # never agreed to be messaged
+    await contactable(svc, cai, "STN02", results=None)  # agreed before it covered results
+    marks = {p.id: p.mark() for p in (ana, ben, cai)}
+
+    payload = invite(dashboard_bot.cli, "--role", "officer", "--unit", "NFRS", "--label", "EDI")
+    officer = Person(telegram, name="Officer")
+    await officer.say(f"/start {payload}")
+    await officer.say("/dashboard")
+    link = re.search(
+        re.escape(base) + r"/dashboard/signin\?t=([A-Za-z0-9_-]+)", officer.last().text
+    )
+    assert link
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as browser:
+        async with browser.post(f"{base}/dashboard/signin", data={"t": link.group(1)}) as signed:
+            assert signed.status == 200
+        async with browser.get(f"{base}/dashboard/followups?wave=2") as page:
+            text = await page.text()
+        assert page.status == 200 and "Approve and send" in text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+        assert csrf
+        form = {"csrf": csrf.group(1), "action": "0"}
+        async with browser.post(f"{base}/dashboard/followups?wave=2", data=form) as approved:
+            assert "Approved by EDI" in await approved.text()
+            assert "1 messages queued" in await approved.text()
+        async with browser.post(f"{base}/dashboard/followups?wave=2", data=form) as again:
+            assert again.status == 400 and "already been approved" in await again.text()
+
+    # Ana hears what Ashford told us (her watch's figures are hidden), with the figures of
+    # the publication; Ben hears nothing; Cai is asked first whether such messages are welcome.
+    heard = await ana.expect("what you told us", since=marks[ana.id], timeout=20)
+    counted = re.search(r"(\d+) people in Ashford answered", heard.text)
+    assert counted, heard.text
+    assert any(
+        r["breakdown"] == "station" and r["group"] == "STN01" and r["n"] == counted.group(1)
+        for r in csv_rows(dashboard_bot.cli, tmp_path, "STN01", 2)
+    )
+    assert "No actions have been recorded yet" in heard.text
+    asked = await cai.expect("Would you like those too?", since=marks[cai.id], timeout=20)
+    await cai.press("Yes, tell me", asked)
+    await cai.expect("we will tell you about results", since=marks[cai.id])
+    assert "what you told us" not in "".join(m.text for m in cai.chat[marks[cai.id] :])
+    assert not ben.chat[marks[ben.id] :]

@@ -22,10 +22,11 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.settings import load_settings
-from storage import actions, dashboard, roles
+from storage import actions, dashboard, followups, roles
 from storage.uow import UnitOfWork
 from surveys.access import RoleKind
 from surveys.actions import Status
+from surveys.actions import check as check_action
 from tests.e2e.conftest import make_released_service
 from tests.integration.test_cli import Cli
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeIdentityProvider
@@ -487,3 +488,51 @@ async def test_managers_keep_their_improvement_register_in_the_dashboard(app: Ap
     finally:
         await other.close()
     assert (await actions.listed(app.sessions, status=Status.DONE))[0].action.id == first.id
+
+
+async def test_only_officers_approve_follow_ups_and_an_action_done_is_sent_once(
+    app: App,
+) -> None:
+    fields = check_action(
+        area="4", consideration="Quiet room at Ashford", unit="STN01", lead="SM", due=None
+    )
+    added = await actions.add(app.sessions, 2, fields, by="SM", today=date.today())
+    await actions.update(
+        app.sessions, added.id, by="SM", today=date.today(), units={"STN01"},
+        status=Status.DONE, progress="Opened in March", due=None,
+    )  # fmt: skip
+    other = check_action(
+        area="4", consideration="Brookfield rota", unit="STN02", lead="SM", due=None
+    )
+    elsewhere = await actions.add(app.sessions, 2, other, by="SM", today=date.today())
+
+    manager, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    try:
+        assert (await manager.get("/dashboard/followups?wave=2")).status == 403
+    finally:
+        await manager.close()
+
+    officer, _ = await signed_in(app, RoleKind.OFFICER, "N-AREA", "North EDI")
+    try:
+        page = await officer.get("/dashboard/followups?wave=2")
+        text = await page.text()
+        assert page.status == 200
+        assert "Quiet room at Ashford" in text and "Done: Opened in March" in text
+        assert "Brookfield rota" not in text  # another area's action
+        token = await csrf_of(officer, "/dashboard/followups?wave=2")
+        forged = await officer.post(
+            "/dashboard/followups?wave=2", data={"csrf": token, "action": str(elsewhere.id)}
+        )
+        assert forged.status == 403
+        bad = await officer.post("/dashboard/followups?wave=2", data={"csrf": token, "action": "x"})
+        assert bad.status == 400
+        sent = await officer.post(
+            "/dashboard/followups?wave=2", data={"csrf": token, "action": str(added.id)}
+        )
+        assert "Approved by North EDI" in await sent.text()
+    finally:
+        await officer.close()
+    stored = await followups.approved(app.sessions, 2)
+    assert stored[added.id].unit_code == "STN01"
+    assert "Opened in March" in stored[added.id].texts["STN01"]["en"]
+    assert "Wedi'i wneud: Opened in March" in stored[added.id].texts["STN01"]["cy"]

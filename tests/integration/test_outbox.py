@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage import outbox, services
+from storage import followups, outbox, services
 from storage.models import OutboxMessage, Person
 from storage.uow import UnitOfWork
 from surveys import sealing
@@ -29,6 +30,7 @@ async def person(
     *,
     contact: bool = True,
     active: bool = True,
+    results: bool | None = True,
 ) -> None:
     def sealed(purpose: str, value: object) -> str:
         box = sealing.person_box(purpose, name)
@@ -44,6 +46,7 @@ async def person(
                 contact_sealed=sealed("contact", chat_id) if contact else None,
                 home_unit_sealed=sealed("home_unit", home) if home else None,
                 monitoring="declined",
+                results_ok=results if contact else None,
                 last_seen_month=TODAY.replace(day=1),
             )
         )
@@ -157,3 +160,43 @@ async def test_reminders_go_only_to_those_whose_invitation_went_and_who_have_not
     assert reminder is not None and reminder.chat_id == 301 and reminder.kind == "reminder1"
     second = await outbox.queue_reminders(sessions, KEY, wave.id, 2, today=TODAY)
     assert second.queued == 1
+
+
+async def test_a_follow_up_goes_once_to_those_who_welcome_results_and_asks_the_others(
+    sessions: Sessions, catalog: SurveyCatalog
+) -> None:
+    await services.import_org(sessions, ORG_CSV)
+    wave = await services.open_wave(
+        sessions, catalog.get("staff_pulse"), today=TODAY, unit_codes=["N-AREA"]
+    )
+    await person(sessions, "red", 101, "STN01-RED")  # hears the station's text
+    await person(sessions, "ashford", 102, "STN01")
+    await person(sessions, "south", 103, "STN02")  # outside the audience
+    await person(sessions, "earlier", 104, "STN01", results=None)  # asked first
+    await person(sessions, "declined", 105, "STN01", results=False)
+    await person(sessions, "quiet", 106, "STN01", contact=False)
+    await person(sessions, "blocked", 107, "STN01", active=False)
+    texts = {"STN01": {"en": "Ashford heard", "cy": "Clywodd Ashford"}}
+
+    row, found = await followups.approve(
+        sessions, KEY, wave_id=wave.id, action_id=0, unit="N-AREA", texts=texts,
+        by="North EDI", today=TODAY,
+    )  # fmt: skip
+    assert (found.queued, found.asked, found.declined) == (2, 1, 1)
+    assert found.by_unit == {"STN01-RED": 1, "STN01": 1}
+    assert row.queued == 2
+    assert sorted(await messages(sessions)) == [
+        ("askresults", "queued"), ("followup", "queued"), ("followup", "queued"),
+    ]  # fmt: skip
+    with pytest.raises(services.ServiceError, match="already been approved"):
+        await followups.approve(
+            sessions, KEY, wave_id=wave.id, action_id=0, unit="N-AREA", texts=texts,
+            by="North EDI", today=TODAY,
+        )  # fmt: skip
+    # Each message says which text, sealed: the row names neither the person nor the unit.
+    taken = [await outbox.take_next(sessions, KEY, time.time() + 1) for _ in range(3)]
+    details = sorted(str(m.detail) for m in taken if m is not None and m.kind == "followup")
+    assert details == [str({"f": row.id, "u": "STN01"})] * 2
+    async with sessions() as session:
+        for message in (await session.scalars(select(OutboxMessage))).all():
+            assert "STN01" not in (message.detail_sealed or "")
