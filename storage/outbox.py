@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select, text, update
 
-from storage.models import OutboxMessage, Participation, Person, WaveOrgUnit
+from storage.models import OutboxMessage, Participation, Person, Wave, WaveOrgUnit
 from storage.services import ServiceError, Sessions
 from storage.uow import UnitOfWork, wrote
 from surveys import sealing
@@ -369,12 +369,15 @@ async def waiting(sessions: Sessions) -> int:
 
 async def forget_done(sessions: Sessions, *, today: date, keep_days: int) -> int:
     """Delete messages done more than `keep_days` ago, and with them the record of who was
-    invited."""
+    invited, once their wave has closed (an open wave's reminders still need to know whom
+    it invited, however long it runs)."""
+    closed = select(Wave.id).where(Wave.status == "closed")
     async with UnitOfWork(sessions) as uow:
         result = await uow.session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.done_on.is_not(None),
                 OutboxMessage.done_on < today - timedelta(days=keep_days),
+                OutboxMessage.wave_id.in_(closed),
             )
         )
         await uow.commit()

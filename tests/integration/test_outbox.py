@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import followups, outbox, services
+from storage.batches import Batching
 from storage.models import OutboxMessage, Person
 from storage.uow import UnitOfWork
 from surveys import sealing
@@ -19,6 +20,7 @@ from tests.conftest import ORG_CSV, SECRET
 
 Sessions = async_sessionmaker[AsyncSession]
 KEY = sealing.contact_key(SECRET)
+BATCHING = Batching(sealing.pending_key(SECRET), 10)
 TODAY = date(2026, 11, 27)
 
 
@@ -122,10 +124,13 @@ async def test_a_message_taken_is_sent_once_even_across_a_crash(
         ("invite", "sent"),
         ("invite", "unknown"),
     ]
-    # Done messages go after the configured days, and with them who was invited.
+    # Done messages go after the configured days, and with them who was invited; but not
+    # while their wave is open, however long it runs, since its reminders need them.
     await outbox.finish(sessions, waited.id, "sent", today=TODAY)
     assert await outbox.forget_done(sessions, today=date(2026, 12, 27), keep_days=30) == 0
-    assert await outbox.forget_done(sessions, today=date(2026, 12, 28), keep_days=30) == 3
+    assert await outbox.forget_done(sessions, today=date(2027, 3, 1), keep_days=30) == 0
+    await services.close_wave(sessions, BATCHING, wave.id, today=date(2027, 3, 1))
+    assert await outbox.forget_done(sessions, today=date(2027, 3, 1), keep_days=30) == 3
     assert await messages(sessions) == []
 
 
