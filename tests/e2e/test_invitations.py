@@ -169,3 +169,36 @@ async def test_a_restart_in_the_middle_of_sending_neither_drops_nor_repeats(
     assert invited() == [1] * len(people)
     states = await service.rows(f"SELECT state FROM outbox WHERE wave_id = {wave.id}")
     assert sorted(s for (s,) in states) == ["sent"] * len(people)
+
+
+async def test_someone_who_blocked_the_bot_is_never_messaged_again(
+    telegram: FakeTelegram, service: Service, bot: BotProcess
+) -> None:
+    await service.open("staff_pulse")
+    gone = Person(telegram, name="Gus")
+    await answer_a_survey(gone, service.link("staff_pulse", "STN01-RED"), contact=YES)
+    key = contact_key(service.secret)
+    first = await services.open_wave(
+        service.sessions, service.catalog.get("staff_pulse"), today=date.today()
+    )
+    # Gus has blocked the bot since: Telegram refuses the invitation with 403.
+    telegram.next_errors["sendMessage"] = [
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+    ]
+    mark = gone.mark()
+    assert (
+        await outbox.queue_invitations(service.sessions, key, first.id, today=date.today())
+    ).queued == 1
+    for _ in range(100):
+        if await service.rows("SELECT count(*) FROM people WHERE contact_active") == [(0,)]:
+            break
+        await asyncio.sleep(0.1)
+    assert await service.rows("SELECT count(*) FROM people WHERE contact_active") == [(0,)]
+    # The next wave does not even queue a message for him.
+    second = await services.open_wave(
+        service.sessions, service.catalog.get("staff_pulse"), today=date.today()
+    )
+    again = await outbox.queue_invitations(service.sessions, key, second.id, today=date.today())
+    assert (again.queued, again.already) == (0, 0)
+    await asyncio.sleep(1.5)
+    assert not any(INVITED in m.text for m in gone.chat[mark:])
