@@ -267,7 +267,10 @@ class Sender:
             detail = message.detail
             if person.results_ok is not True or not isinstance(detail, dict):
                 return None
-            followup = await uow.session.get(Followup, detail.get("f"))
+            followup_id = detail.get("f")
+            if not isinstance(followup_id, int):
+                return None
+            followup = await uow.session.get(Followup, followup_id)
         if followup is None:
             return None
         texts = followup.texts.get(str(detail.get("u")), {})
