@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
 from analysis.publication import Publication
 from analysis.release import read_publication
 from storage.models import Wave
+from storage.services import open_waves
 from storage.uow import UnitOfWork
 from surveys.access import Grant, may_see_survey, subtree
 from surveys.model import SurveyKind
@@ -25,15 +27,19 @@ _CACHED = 16
 _publications: OrderedDict[int, Publication] = OrderedDict()
 
 
+def wave_title(wave: Wave, language: str) -> str:
+    """The wave's survey title as frozen when it opened, in `language`."""
+    title = (wave.definition or {}).get("title")
+    return localise(title, language) if isinstance(title, dict) else wave.survey_key
+
+
 @dataclass(frozen=True)
 class Released:
     wave: Wave
     publication: Publication
 
     def title(self, language: str) -> str:
-        definition = self.wave.definition or {}
-        title = definition.get("title")
-        return localise(title, language) if title else self.wave.survey_key
+        return wave_title(self.wave, language)
 
     def parents(self) -> dict[str, str | None]:
         return {u.code: u.parent for u in self.publication.units}
@@ -85,6 +91,16 @@ async def covering_waves(
             out.append(Released(wave, publication))
             if len(out) >= limit:
                 break
+    return out
+
+
+async def covering_open_waves(uow: UnitOfWork, grant: Grant, *, today: date) -> list[Wave]:
+    """Open waves the role may follow (/progress): its survey kind, and the role's unit in
+    the wave's organisation as it opened."""
+    out = []
+    for wave in await open_waves(uow, today=today):
+        if may_see_wave(grant, wave) and await uow.waves.org_unit(wave.id, grant.unit):
+            out.append(wave)
     return out
 
 

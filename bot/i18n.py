@@ -765,6 +765,13 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "web_actions": {"en": "Actions", "cy": "Camau gweithredu"},
     "web_followups": {"en": "Follow-ups", "cy": "Negeseuon dilynol"},
+    "web_progress": {"en": "Progress", "cy": "Cynnydd"},
+    "web_open_wave": {"en": "Open survey", "cy": "Arolwg agored"},
+    "web_progress_columns": {
+        "en": "Unit|Released so far|Headcount|Rate",
+        "cy": "Uned|Wedi'u rhyddhau hyd yma|Nifer staff|Cyfradd",
+    },
+    "web_progress_under": {"en": "fewer than {k} so far", "cy": "llai na {k} hyd yma"},
     "web_followups_intro": {
         "en": (
             "Approve a short message to the people invited to this wave at or below "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from analysis.released import may_see_wave
+from analysis.released import covering_open_waves, wave_title
 from bot.chat import Chat
 from bot.i18n import t
 from bot.keyboards import choice_label
@@ -21,11 +21,9 @@ from bot.results import held_grant, holder
 from storage import progress as stored
 from storage import roles
 from storage.models import Wave
-from storage.services import open_waves
 from surveys import progress
-from surveys.access import Grant, by_precedence
+from surveys.access import Grant, by_precedence, subtree
 from surveys.cadence import uk_today
-from surveys.text import localise
 
 MAX_CHILDREN = 40
 
@@ -43,18 +41,8 @@ def _button(text: str, **data: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=choice_label(text), callback_data=Prog(**data).pack())
 
 
-def _title(wave: Wave, language: str) -> str:
-    title = (wave.definition or {}).get("title")
-    return localise(title, language) if title else wave.survey_key
-
-
 async def _waves(chat: Chat, grant: Grant) -> list[Wave]:
-    """Open waves the role may see, whose audience includes the role's unit."""
-    out = []
-    for wave in await open_waves(chat.uow, today=uk_today()):
-        if may_see_wave(grant, wave) and await chat.uow.waves.org_unit(wave.id, grant.unit):
-            out.append(wave)
-    return out
+    return await covering_open_waves(chat.uow, grant, today=uk_today())
 
 
 async def command(chat: Chat) -> None:
@@ -82,7 +70,7 @@ async def _choose_wave(chat: Chat, grant: Grant, language: str) -> None:
         await _show(chat, grant, waves[0], grant.unit, language)
         return
     rows = [
-        [_button(f"{_title(w, language)}: {w.label}", r=grant.id, w=w.id, u=grant.unit)]
+        [_button(f"{wave_title(w, language)}: {w.label}", r=grant.id, w=w.id, u=grant.unit)]
         for w in waves
     ]
     await chat.send(t("progress_choose_wave", language), InlineKeyboardMarkup(inline_keyboard=rows))
@@ -100,15 +88,16 @@ def _line(row: progress.ProgressRow, k_unit: int, language: str) -> str:
 
 
 async def _show(chat: Chat, grant: Grant, wave: Wave, scope: str, language: str) -> None:
+    today = uk_today()
     org = await chat.uow.waves.org(wave.id)
-    tree = progress.Tree(stored.units_of(org))
-    if scope not in tree.units or scope not in tree.subtree(grant.unit):
+    if scope not in subtree({u.code: u.parent_code for u in org}, grant.unit):
         await chat.send(t("results_out_of_role", language))
         return
-    released = await stored.released(chat.uow, wave.id, org)
-    rows = progress.rows(tree, released, scope, wave.k_unit)
-    today = uk_today()
-    await stored.record(chat.uow, wave.id, progress.shown_pools(tree, released, scope), today)
+    shown = await stored.view(chat.uow, wave, scope, today)
+    if shown is None:
+        await chat.send(t("results_out_of_role", language))
+        return
+    tree, rows = shown
     roles.record(
         chat.uow,
         grant,
@@ -125,7 +114,7 @@ async def _show(chat: Chat, grant: Grant, wave: Wave, scope: str, language: str)
         day = f"{wave.closes_on:%d %b %Y}"
         when = t("progress_left" if left > 1 else "progress_last_day", language, day=day, n=left)
     lines = [
-        t("progress_heading", language, survey=_title(wave, language), wave=wave.label),
+        t("progress_heading", language, survey=wave_title(wave, language), wave=wave.label),
         when,
         "",
     ]

@@ -14,9 +14,9 @@ from datetime import date
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.models import ProgressShown, Response, WaveOrgUnit
+from storage.models import ProgressShown, Response, Wave, WaveOrgUnit
 from storage.uow import UnitOfWork, wrote
-from surveys.progress import ProgressUnit, pool_of
+from surveys.progress import ProgressRow, ProgressUnit, Tree, pool_of, rows, shown_pools
 
 RECORD = text(
     "INSERT INTO progress_shown (wave_id, pool, count, first_shown_on) "
@@ -65,6 +65,20 @@ async def record(uow: UnitOfWork, wave_id: int, shown: Mapping[str, int], today:
     wrote(uow.session)
 
 
+async def view(
+    uow: UnitOfWork, wave: Wave, scope: str, today: date
+) -> tuple[Tree, list[ProgressRow]] | None:
+    """What /progress shows for `scope` (None: not a unit of the wave), with every pool
+    count it discloses recorded for the wave's audit in the same transaction."""
+    org = await uow.waves.org(wave.id)
+    tree = Tree(units_of(org))
+    if scope not in tree.units:
+        return None
+    counts = await released(uow, wave.id, org)
+    await record(uow, wave.id, shown_pools(tree, counts, scope), today)
+    return tree, rows(tree, counts, scope, wave.k_unit)
+
+
 async def floors(engine: AsyncEngine, wave_id: int) -> dict[str, int]:
     """The highest released count each pool showed during the wave."""
     query = (
@@ -76,4 +90,4 @@ async def floors(engine: AsyncEngine, wave_id: int) -> dict[str, int]:
         return {str(pool): int(n) for pool, n in (await conn.execute(query)).all()}
 
 
-__all__ = ["floors", "record", "released", "units_of"]
+__all__ = ["floors", "record", "released", "units_of", "view"]

@@ -26,13 +26,19 @@ from markupsafe import Markup
 from analysis import document, register, report, views
 from analysis.framework import areas
 from analysis.framework import register as register_starter
-from analysis.released import Released, covering, covering_waves
+from analysis.released import (
+    Released,
+    covering,
+    covering_open_waves,
+    covering_waves,
+    wave_title,
+)
 from analysis.render_html import block_html
 from analysis.summary import summarise
 from bot.app import App
 from bot.followups import action_draft, results_draft
 from bot.i18n import SUPPORTED, t
-from storage import actions, dashboard, followups, roles
+from storage import actions, dashboard, followups, progress, roles
 from storage.services import ServiceError
 from storage.uow import UnitOfWork
 from surveys.access import Grant, RoleKind, by_precedence, subtree
@@ -49,6 +55,7 @@ from surveys.actions import (
 from surveys.actions import check as check_action
 from surveys.cadence import uk_today
 from surveys.frameworks import FRSEF_AREAS
+from surveys.progress import days_left
 from surveys.pseudonym import derive_key
 from surveys.sealing import contact_key
 from surveys.text import Text, localise
@@ -553,6 +560,80 @@ class Dashboard:
             raise Page(400, t("web_action_problem", visit.language, what=str(exc))) from None
         return _see_other(f"{PREFIX}/actions?wave={found.wave.id}&unit={quote(scope)}")
 
+    # --- progress during an open wave (as /progress in the chat) -------------------------
+
+    async def progress_page(self, request: web.Request) -> web.Response:
+        visit = await self.visit(request)
+        grant, language, today = visit.grant, visit.language, uk_today()
+        context: dict[str, Any] = {
+            "language": language,
+            "visit": visit,
+            "csrf": _csrf(self.app, visit.session),
+            "admin": grant.role == RoleKind.ADMIN,
+            "approver": grant.role in APPROVERS,
+        }
+        async with UnitOfWork(self.app.sessions) as uow:
+            waves = await covering_open_waves(uow, grant, today=today)
+            if not waves:
+                unit = await uow.units.by_code(grant.unit)
+                none = t("progress_none", language, unit=unit.name if unit else grant.unit)
+                return _render(request, "progress.html", rows=[], nothing_open=none, **context)
+            chosen = request.query.get("open")
+            if chosen is not None and (not chosen.isdigit() or len(chosen) > 9):
+                raise Page(400, t("web_bad_request", language, what=f"open={chosen[:20]!r}"))
+            wave = (
+                waves[0]
+                if chosen is None
+                else next((w for w in waves if w.id == int(chosen)), None)
+            )
+            if wave is None:
+                raise Page(404, t("progress_closed", language))
+            scope = request.query.get("unit") or grant.unit
+            org = await uow.waves.org(wave.id)
+            if scope not in subtree({u.code: u.parent_code for u in org}, grant.unit):
+                raise Page(403, t("web_no_access", language))
+            shown = await progress.view(uow, wave, scope, today)
+            if shown is None:
+                raise Page(403, t("web_no_access", language))
+            roles.record(
+                uow, grant, survey_key=wave.survey_key, wave_id=wave.id, scope=scope,
+                fmt="progress", day=today,
+            )  # fmt: skip
+            await uow.commit()
+        tree, rows = shown
+        left = days_left(wave.closes_on, today)
+        if left is None or wave.closes_on is None:
+            when = t("progress_no_close", language)
+        else:
+            key = "progress_left" if left > 1 else "progress_last_day"
+            when = t(key, language, day=f"{wave.closes_on:%d %b %Y}", n=left)
+        parent = tree.units[scope].parent
+        title = wave_title(wave, language)
+        return _render(
+            request,
+            "progress.html",
+            open_waves=[
+                (
+                    w.id,
+                    f"{wave_title(w, language)}: {w.label}",
+                )
+                for w in waves
+            ],
+            open_wave=wave.id,
+            heading=t("progress_heading", language, survey=title, wave=wave.label)
+            + f": {tree.units[scope].name}",
+            when=when,
+            rows=rows,
+            counted=tree.counted(scope),
+            k=wave.k_unit,
+            batch=self.app.batching.size_for(wave),
+            columns=t("web_progress_columns", language).split("|"),
+            up=(parent, tree.units[parent].name)
+            if scope != grant.unit and parent is not None
+            else None,
+            **context,
+        )
+
     # --- "you said, we did" follow-ups ---------------------------------------------------
 
     async def _for_followups(
@@ -672,6 +753,7 @@ class Dashboard:
         web_app.router.add_post(f"{PREFIX}/actions", self.action_add)
         web_app.router.add_post(f"{PREFIX}/actions/{{id}}", self.action_update)
         web_app.router.add_get(f"{PREFIX}/actions.{{fmt:csv|xlsx}}", self.register_file)
+        web_app.router.add_get(f"{PREFIX}/progress", self.progress_page)
         web_app.router.add_get(f"{PREFIX}/followups", self.followups_page)
         web_app.router.add_post(f"{PREFIX}/followups", self.followup_approve)
         web_app.router.add_get(f"{PREFIX}/static/style.css", self.style)

@@ -118,7 +118,7 @@ async def test_a_manager_signs_in_from_the_chat_and_sees_only_their_station(
     await assert_accessible(page, "the HTML report")
 
     # Every page passes axe-core's WCAG 2.2 A and AA rules, at phone width and at a desk.
-    for path in ("heatmap", "full", "downloads", "actions", "heatmap?unit=S-AREA"):
+    for path in ("heatmap", "full", "downloads", "actions", "progress", "heatmap?unit=S-AREA"):
         await page.goto(f"{base}/dashboard/{path}")
         await assert_accessible(page, path)
     await page.set_viewport_size({"width": 1280, "height": 900})

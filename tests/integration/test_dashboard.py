@@ -22,7 +22,7 @@ from pydantic import SecretStr
 
 from bot.app import App, build_app
 from bot.settings import load_settings
-from storage import actions, dashboard, followups, roles
+from storage import actions, dashboard, followups, progress, roles, services
 from storage.uow import UnitOfWork
 from surveys.access import RoleKind
 from surveys.actions import Status
@@ -536,3 +536,38 @@ async def test_only_officers_approve_follow_ups_and_an_action_done_is_sent_once(
     assert stored[added.id].unit_code == "STN01"
     assert "Opened in March" in stored[added.id].texts["STN01"]["en"]
     assert "Wedi'i wneud: Opened in March" in stored[added.id].texts["STN01"]["cy"]
+
+
+async def test_desk_staff_follow_an_open_wave_on_the_progress_page(app: App) -> None:
+    client, _ = await signed_in(app, RoleKind.MANAGER, "STN01", "Ashford SM")
+    try:
+        empty = await client.get("/dashboard/progress")
+        assert empty.status == 200 and "No survey covering Ashford is open" in await empty.text()
+
+        wave = await services.open_wave(
+            app.sessions, app.catalog.get("staff_pulse"), today=date.today()
+        )
+        for number in range(10):  # one batch for Ashford's watches
+            who = f"{number:064d}"
+            async with UnitOfWork(app.sessions) as uow:
+                await services.update_person(uow, who, date.today(), consented=True)
+                await uow.commit()
+            await services.submit_response(
+                app.sessions, app.batching, wave_id=wave.id,
+                unit_code=("STN01-RED", "STN01-WHITE")[number % 2], pseudonym=who,
+                answers={"values_lived": "agree"}, snapshot={}, today=date.today(),
+            )  # fmt: skip
+        page = await client.get("/dashboard/progress")
+        text = await page.text()
+        assert page.status == 200
+        assert re.search(r'<th scope="row" class="depth0">Ashford</th>\s*<td>10</td>', text)
+        assert "Red Watch" not in text  # watches have no count of their own
+        elsewhere = await client.get(f"/dashboard/progress?open={wave.id}&unit=STN02")
+        assert elsewhere.status == 403
+        assert (await client.get("/dashboard/progress?open=x")).status == 400
+        assert (await client.get("/dashboard/progress?open=1")).status == 404  # closed
+    finally:
+        await client.close()
+    assert await progress.floors(app.engine, wave.id) == {"STN01": 10}
+    log = await roles.access_log(app.sessions)
+    assert any(r.format == "progress" and r.scope == "STN01" for r in log)

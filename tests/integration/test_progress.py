@@ -14,21 +14,21 @@ from storage.batches import Batching
 from storage.models import ProgressShown
 from storage.uow import UnitOfWork
 from surveys.loader import SurveyCatalog
-from surveys.progress import Tree, rows, shown_pools
+from surveys.progress import Tree, rows
 from surveys.sealing import pending_key
 from tests.conftest import SECRET
 from tests.integration.test_batches import TODAY, Sessions, open_pulse, submit
 
 
 async def view(sessions: Sessions, wave_id: int, scope: str) -> dict[str, int | None]:
-    """What /progress shows for `scope`, recorded as the chat records it."""
+    """What /progress (and the dashboard's Progress page) shows for `scope`."""
     async with UnitOfWork(sessions) as uow:
-        org = await uow.waves.org(wave_id)
-        tree = Tree(progress.units_of(org))
-        released = await progress.released(uow, wave_id, org)
-        await progress.record(uow, wave_id, shown_pools(tree, released, scope), TODAY)
+        wave = await uow.waves.get(wave_id)
+        assert wave is not None
+        shown = await progress.view(uow, wave, scope, TODAY)
         await uow.commit()
-        return {r.code: r.count for r in rows(tree, released, scope, k_unit=5)}
+    assert shown is not None
+    return {r.code: r.count for r in shown[1]}
 
 
 async def test_counts_move_in_whole_batches_and_every_count_shown_is_audited(
