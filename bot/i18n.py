@@ -427,12 +427,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "role_bound": {
         "en": (
             "You now hold the role \u201c{label}\u201d ({role} for {unit}). /results shows "
-            "the released results it covers.\n\nHolding a role does not change how your own "
+            "the released results it covers, and /progress the responses so far while a "
+            "survey is open.\n\nHolding a role does not change how your own "
             "survey answers are protected: they still cannot be tied to you."
         ),
         "cy": (
             "Mae gennych y rôl \u201c{label}\u201d bellach ({role} ar gyfer {unit}). Mae "
-            "/results yn dangos y canlyniadau a ryddhawyd y mae'n eu cwmpasu.\n\nNid yw "
+            "/results yn dangos y canlyniadau a ryddhawyd y mae'n eu cwmpasu, a /progress "
+            "yr ymatebion hyd yma tra bo arolwg ar agor.\n\nNid yw "
             "dal rôl yn newid sut mae eich atebion eich hun yn cael eu diogelu: ni ellir eu "
             "cysylltu â chi o hyd."
         ),
