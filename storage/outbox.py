@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -117,15 +118,7 @@ async def _queue(
                 )
             ).all()
         )
-        people = (
-            await uow.session.scalars(
-                select(Person).where(
-                    Person.contact_ok.is_(True),
-                    Person.contact_active.is_(True),
-                    Person.contact_sealed.is_not(None),
-                )
-            )
-        ).all()
+        people = await _contactable(uow)
         invited: set[str] = set()
         if kind != INVITE:  # reminders: only those whose invitation went out
             invited = set(
@@ -146,8 +139,7 @@ async def _queue(
                 message_key(server_key, INVITE, wave_id, person.pseudonym) not in invited
             ):
                 continue
-            box = sealing.person_box("home_unit", person.pseudonym)
-            home = _open(server_key, person.home_unit_sealed, box)
+            home = _home(server_key, person)
             if home is None:
                 no_home += 1
                 continue
@@ -159,8 +151,7 @@ async def _queue(
             by_unit[str(home)] += 1
             if dry_run:
                 continue
-            box = sealing.person_box("contact", person.pseudonym)
-            chat_id = _open(server_key, person.contact_sealed, box)
+            chat_id = _chat(server_key, person)
             if chat_id is None:
                 continue
             key = message_key(server_key, kind, wave_id, person.pseudonym)
@@ -190,6 +181,26 @@ INSERT_MESSAGE = text(
     "created_on) VALUES (:key, :kind, :wave_id, :chat_sealed, :language, 'queued', "
     ':not_before, :created_on) ON CONFLICT ("key") DO NOTHING RETURNING id'
 )
+
+
+async def _contactable(uow: UnitOfWork) -> Sequence[Person]:
+    """People who agreed to be contacted and can still be reached."""
+    query = select(Person).where(
+        Person.contact_ok.is_(True),
+        Person.contact_active.is_(True),
+        Person.contact_sealed.is_not(None),
+    )
+    return (await uow.session.scalars(query)).all()
+
+
+def _home(server_key: bytes, person: Person) -> str | None:
+    box = sealing.person_box("home_unit", person.pseudonym)
+    home = _open(server_key, person.home_unit_sealed, box)
+    return home if isinstance(home, str) else None
+
+
+def _chat(server_key: bytes, person: Person) -> object:
+    return _open(server_key, person.contact_sealed, sealing.person_box("contact", person.pseudonym))
 
 
 def _open(server_key: bytes, sealed: str | None, box: str) -> object:
@@ -231,30 +242,18 @@ async def queue_followup(
     messages, whose home unit is in `audience`; `text_for` maps each of those units to the
     unit whose text they get. People who agreed before the question covered results are
     asked that once instead (ASK_RESULTS). Runs in the caller's transaction."""
-    people = (
-        await uow.session.scalars(
-            select(Person).where(
-                Person.contact_ok.is_(True),
-                Person.contact_active.is_(True),
-                Person.contact_sealed.is_not(None),
-            )
-        )
-    ).all()
+    people = await _contactable(uow)
     queued = asked = declined = 0
     by_unit: Counter[str] = Counter()
     kind = f"{FOLLOWUP}{followup_id}"
     for person in people:
-        home = _open(
-            server_key, person.home_unit_sealed, sealing.person_box("home_unit", person.pseudonym)
-        )
-        if not isinstance(home, str) or home not in audience or home not in text_for:
+        home = _home(server_key, person)
+        if home is None or home not in audience or home not in text_for:
             continue
         if person.results_ok is False:
             declined += 1
             continue
-        chat_id = _open(
-            server_key, person.contact_sealed, sealing.person_box("contact", person.pseudonym)
-        )
+        chat_id = _chat(server_key, person)
         if chat_id is None:
             continue
         if person.results_ok is None:
