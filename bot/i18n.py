@@ -803,6 +803,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "cy": "Mae ffigurau {scope} wedi'u cuddio yn y don hon, felly nid oes dim i'w ddweud yma.",
     },
     "web_followup_approve": {"en": "Approve and send", "cy": "Cymeradwyo ac anfon"},
+    "web_followup_reach": {
+        "en": (
+            "If approved now: sent to {n} here who agreed to hear about results; {ask} who "
+            "agreed to be messaged before results were mentioned are asked first whether "
+            "they want such messages; {declined} said they do not."
+        ),
+        "cy": (
+            "Os caiff ei chymeradwyo nawr: fe'i hanfonir at {n} yma a gytunodd i glywed am "
+            "ganlyniadau; gofynnir yn gyntaf i {ask} a gytunodd i gael negeseuon cyn i "
+            "ganlyniadau gael eu crybwyll a ydynt eisiau negeseuon o'r fath; dywedodd "
+            "{declined} nad ydynt."
+        ),
+    },
     "web_followup_approved": {
         "en": "Approved by {by} on {day}: {n} messages queued.",
         "cy": "Cymeradwywyd gan {by} ar {day}: {n} o negeseuon yn y ciw.",

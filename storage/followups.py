@@ -35,6 +35,28 @@ async def get(sessions: Sessions, followup_id: int) -> Followup | None:
         return await uow.session.get(Followup, followup_id)
 
 
+async def _audience(
+    uow: UnitOfWork, wave_id: int, unit: str
+) -> tuple[dict[str, str | None], set[str]]:
+    """The wave's organisation (unit -> parent) and its audience at or below `unit`."""
+    org = (
+        await uow.session.scalars(select(WaveOrgUnit).where(WaveOrgUnit.wave_id == wave_id))
+    ).all()
+    parents = {u.code: u.parent_code for u in org}
+    below = subtree(parents, unit)
+    return parents, {u.code for u in org if u.in_audience and u.code in below}
+
+
+async def reach(
+    sessions: Sessions, server_key: bytes, wave_id: int, unit: str
+) -> tuple[int, int, int]:
+    """Who a follow-up for the audience at or below `unit` would reach now (counts only):
+    people who welcome results messages, people to be asked first, people who said no."""
+    async with UnitOfWork(sessions) as uow:
+        _, audience = await _audience(uow, wave_id, unit)
+        return await outbox.followup_reach(uow, server_key, audience)
+
+
 def nearest(parents: Mapping[str, str | None], texts: Texts) -> dict[str, str]:
     """For every unit, the closest unit at or above it that has a text (a watch whose
     figures are hidden hears its station's)."""
@@ -66,12 +88,7 @@ async def approve(
     if not texts:
         raise ServiceError("there is nothing to send: no unit here has figures to tell")
     async with UnitOfWork(sessions) as uow:
-        org = (
-            await uow.session.scalars(select(WaveOrgUnit).where(WaveOrgUnit.wave_id == wave_id))
-        ).all()
-        parents = {u.code: u.parent_code for u in org}
-        below = subtree(parents, unit)
-        audience = {u.code for u in org if u.in_audience and u.code in below}
+        parents, audience = await _audience(uow, wave_id, unit)
         row = Followup(
             wave_id=wave_id,
             action_id=action_id,
@@ -100,4 +117,4 @@ async def approve(
         return row, found
 
 
-__all__ = ["Texts", "approve", "approved", "get", "nearest"]
+__all__ = ["Texts", "approve", "approved", "get", "nearest", "reach"]

@@ -289,6 +289,24 @@ async def queue_followup(
     return FollowupQueued(queued, asked, declined, dict(by_unit))
 
 
+async def followup_reach(
+    uow: UnitOfWork, server_key: bytes, audience: set[str]
+) -> tuple[int, int, int]:
+    """Who a follow-up to `audience` would reach now, as counts only: (welcome results
+    messages, to be asked first, said no to them)."""
+    welcome = ask = declined = 0
+    for person in await _contactable(uow):
+        if _home(server_key, person) not in audience:
+            continue
+        if person.results_ok is True:
+            welcome += 1
+        elif person.results_ok is None:
+            ask += 1
+        else:
+            declined += 1
+    return welcome, ask, declined
+
+
 def _detail_box(key: str) -> str:
     return f"outbox-detail:{key}"
 

@@ -653,6 +653,9 @@ class Dashboard:
             raise Page(403, t("web_no_access", visit.language))
         found, scope, waves = await self.chosen(visit)
         every, done, approved = await self._for_followups(found, scope)
+        welcome, ask, declined = await followups.reach(
+            self.app.sessions, contact_key(self.app.secret), found.wave.id, scope
+        )
         title = _survey_title(found)
         preview = await report.off_loop(
             functools.partial(results_draft, only=[scope]), found.publication, every, scope, title
@@ -664,6 +667,7 @@ class Dashboard:
             scope,
             waves,
             results_text=preview.texts.get(scope, {}).get(visit.language),
+            reach=t("web_followup_reach", visit.language, n=welcome, ask=ask, declined=declined),
             results_approved=approved.get(0),
             done=[
                 (

@@ -396,6 +396,9 @@ async def test_an_officer_approves_you_said_we_did_and_only_contactable_people_h
         async with browser.get(f"{base}/dashboard/followups?wave=2") as page:
             text = await page.text()
         assert page.status == 200 and "Approve and send" in text
+        # Before approving, the officer sees whom it would reach, as counts only.
+        assert "If approved now: sent to 1 here who agreed to hear about results" in text
+        assert "; 1 who agreed to be messaged before results were mentioned" in text
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
         assert csrf
         form = {"csrf": csrf.group(1), "action": "0"}

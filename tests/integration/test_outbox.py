@@ -182,6 +182,8 @@ async def test_a_follow_up_goes_once_to_those_who_welcome_results_and_asks_the_o
     await person(sessions, "quiet", 106, "STN01", contact=False)
     await person(sessions, "blocked", 107, "STN01", active=False)
     texts = {"STN01": {"en": "Ashford heard", "cy": "Clywodd Ashford"}}
+    assert await followups.reach(sessions, KEY, wave.id, "N-AREA") == (2, 1, 1)
+    assert await followups.reach(sessions, KEY, wave.id, "STN01-RED") == (1, 0, 0)
 
     row, found = await followups.approve(
         sessions, KEY, wave_id=wave.id, action_id=0, unit="N-AREA", texts=texts,
