@@ -307,6 +307,17 @@ async def test_every_route_with_every_role_keeps_to_the_roles_scope(
                         )
                         expected = [n for other, (n, up) in UNITS.items() if code in up]
                         assert sorted(rows) == sorted(html.escape(n) for n in expected)
+            # Follow-ups: officers and admins only, inside their unit.
+            answer = await client.get(f"/dashboard/followups?wave=1&unit={code}")
+            if role in (RoleKind.MANAGER, RoleKind.NETWORK_LEAD) or not inside:
+                assert answer.status == 403, code
+            else:
+                assert answer.status == 200, code
+            # Progress: no wave is open here, so there is no count to show anyone (the
+            # progress test checks the scope once a wave is open).
+            answer = await client.get(f"/dashboard/progress?unit={code}")
+            assert answer.status == 200, code
+            assert "is open at the moment" in await answer.text()
     finally:
         await client.close()
 
