@@ -10,6 +10,8 @@ the view goes in the access log like any other.
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -76,6 +78,15 @@ async def _choose_wave(chat: Chat, grant: Grant, language: str) -> None:
     await chat.send(t("progress_choose_wave", language), InlineKeyboardMarkup(inline_keyboard=rows))
 
 
+def when_it_closes(wave: Wave, today: date, language: str) -> str:
+    """The wave's closing day and the days left (chat and dashboard alike)."""
+    left = progress.days_left(wave.closes_on, today)
+    if left is None or wave.closes_on is None:
+        return t("progress_no_close", language)
+    day = f"{wave.closes_on:%d %b %Y}"
+    return t("progress_left" if left > 1 else "progress_last_day", language, day=day, n=left)
+
+
 def _line(row: progress.ProgressRow, k_unit: int, language: str) -> str:
     indent = "• " if row.depth == 0 else "    ◦ "
     if row.count is None:
@@ -107,15 +118,9 @@ async def _show(chat: Chat, grant: Grant, wave: Wave, scope: str, language: str)
         fmt="progress",
         day=today,
     )
-    left = progress.days_left(wave.closes_on, today)
-    if left is None or wave.closes_on is None:
-        when = t("progress_no_close", language)
-    else:
-        day = f"{wave.closes_on:%d %b %Y}"
-        when = t("progress_left" if left > 1 else "progress_last_day", language, day=day, n=left)
     lines = [
         t("progress_heading", language, survey=wave_title(wave, language), wave=wave.label),
-        when,
+        when_it_closes(wave, today, language),
         "",
     ]
     if tree.counted(scope):

@@ -38,6 +38,7 @@ from analysis.summary import summarise
 from bot.app import App
 from bot.followups import action_draft, results_draft
 from bot.i18n import SUPPORTED, t
+from bot.progress import when_it_closes
 from storage import actions, dashboard, followups, progress, roles
 from storage.services import ServiceError
 from storage.uow import UnitOfWork
@@ -55,7 +56,6 @@ from surveys.actions import (
 from surveys.actions import check as check_action
 from surveys.cadence import uk_today
 from surveys.frameworks import FRSEF_AREAS
-from surveys.progress import days_left
 from surveys.pseudonym import derive_key
 from surveys.sealing import contact_key
 from surveys.text import Text, localise
@@ -601,12 +601,6 @@ class Dashboard:
             )  # fmt: skip
             await uow.commit()
         tree, rows = shown
-        left = days_left(wave.closes_on, today)
-        if left is None or wave.closes_on is None:
-            when = t("progress_no_close", language)
-        else:
-            key = "progress_left" if left > 1 else "progress_last_day"
-            when = t(key, language, day=f"{wave.closes_on:%d %b %Y}", n=left)
         parent = tree.units[scope].parent
         title = wave_title(wave, language)
         return _render(
@@ -622,7 +616,7 @@ class Dashboard:
             open_wave=wave.id,
             heading=t("progress_heading", language, survey=title, wave=wave.label)
             + f": {tree.units[scope].name}",
-            when=when,
+            when=when_it_closes(wave, today, language),
             rows=rows,
             counted=tree.counted(scope),
             k=wave.k_unit,
