@@ -19,7 +19,7 @@ from analysis.publication import Publication
 from analysis.summary import Summary, summarise
 from bot.i18n import SUPPORTED, t
 from storage.models import Action
-from surveys.access import subtree
+from surveys.access import ancestors_or_self, subtree
 from surveys.actions import STATUS_WORDS, Status
 from surveys.cadence import uk_today
 from surveys.text import Text, localise
@@ -38,14 +38,7 @@ class Draft:
 
 def _applies(action: Action, unit: str, parents: dict[str, str | None]) -> bool:
     """An action of a unit or of any unit above it concerns the people of `unit`."""
-    current: str | None = unit
-    seen: set[str] = set()
-    while current is not None and current not in seen:
-        if action.unit_code == current:
-            return True
-        seen.add(current)
-        current = parents.get(current)
-    return False
+    return action.unit_code in ancestors_or_self(parents, unit)
 
 
 def _action_line(action: Action, language: str) -> str:

@@ -24,7 +24,7 @@ from storage import progress as stored
 from storage import roles
 from storage.models import Wave
 from surveys import progress
-from surveys.access import Grant, by_precedence, subtree
+from surveys.access import Grant, by_precedence
 from surveys.cadence import uk_today
 
 MAX_CHILDREN = 40
@@ -100,11 +100,7 @@ def _line(row: progress.ProgressRow, k_unit: int, language: str) -> str:
 
 async def _show(chat: Chat, grant: Grant, wave: Wave, scope: str, language: str) -> None:
     today = uk_today()
-    org = await chat.uow.waves.org(wave.id)
-    if scope not in subtree({u.code: u.parent_code for u in org}, grant.unit):
-        await chat.send(t("results_out_of_role", language))
-        return
-    shown = await stored.view(chat.uow, wave, scope, today)
+    shown = await stored.view(chat.uow, wave, scope, today, role_unit=grant.unit)
     if shown is None:
         await chat.send(t("results_out_of_role", language))
         return

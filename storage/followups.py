@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storage import outbox
-from storage.models import Followup, WaveOrgUnit
+from storage.models import Followup
 from storage.services import ServiceError, Sessions
 from storage.uow import UnitOfWork
-from surveys.access import subtree
+from surveys.access import ancestors_or_self, subtree
 
 Texts = Mapping[str, Mapping[str, str]]  # unit -> language -> text
 
@@ -30,18 +30,11 @@ async def approved(sessions: Sessions, wave_id: int) -> dict[int, Followup]:
         return {row.action_id: row for row in rows}
 
 
-async def get(sessions: Sessions, followup_id: int) -> Followup | None:
-    async with UnitOfWork(sessions) as uow:
-        return await uow.session.get(Followup, followup_id)
-
-
 async def _audience(
     uow: UnitOfWork, wave_id: int, unit: str
 ) -> tuple[dict[str, str | None], set[str]]:
     """The wave's organisation (unit -> parent) and its audience at or below `unit`."""
-    org = (
-        await uow.session.scalars(select(WaveOrgUnit).where(WaveOrgUnit.wave_id == wave_id))
-    ).all()
+    org = await uow.waves.org(wave_id)
     parents = {u.code: u.parent_code for u in org}
     below = subtree(parents, unit)
     return parents, {u.code for u in org if u.in_audience and u.code in below}
@@ -62,13 +55,9 @@ def nearest(parents: Mapping[str, str | None], texts: Texts) -> dict[str, str]:
     figures are hidden hears its station's)."""
     out: dict[str, str] = {}
     for code in parents:
-        current: str | None = code
-        seen: set[str] = set()
-        while current is not None and current not in texts and current not in seen:
-            seen.add(current)
-            current = parents.get(current)
-        if current is not None and current in texts:
-            out[code] = current
+        found = next((u for u in ancestors_or_self(parents, code) if u in texts), None)
+        if found is not None:
+            out[code] = found
     return out
 
 
@@ -117,4 +106,4 @@ async def approve(
         return row, found
 
 
-__all__ = ["Texts", "approve", "approved", "get", "nearest", "reach"]
+__all__ = ["Texts", "approve", "approved", "nearest", "reach"]

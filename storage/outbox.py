@@ -163,6 +163,7 @@ async def _queue(
                     "kind": kind,
                     "wave_id": wave_id,
                     "chat_sealed": sealed,
+                    "detail_sealed": None,
                     "language": person.language,
                     "not_before": time.time(),
                     "created_on": today,
@@ -177,9 +178,10 @@ async def _queue(
 
 
 INSERT_MESSAGE = text(
-    'INSERT INTO outbox ("key", kind, wave_id, chat_sealed, language, state, not_before, '
-    "created_on) VALUES (:key, :kind, :wave_id, :chat_sealed, :language, 'queued', "
-    ':not_before, :created_on) ON CONFLICT ("key") DO NOTHING RETURNING id'
+    'INSERT INTO outbox ("key", kind, wave_id, chat_sealed, detail_sealed, language, state, '
+    "not_before, created_on) VALUES (:key, :kind, :wave_id, :chat_sealed, :detail_sealed, "
+    ":language, 'queued', :not_before, :created_on) ON CONFLICT (\"key\") DO NOTHING "
+    "RETURNING id"
 )
 
 
@@ -210,14 +212,6 @@ def _open(server_key: bytes, sealed: str | None, box: str) -> object:
         return sealing.open_value(server_key, sealed, box)
     except sealing.SealError:
         return None  # sealed under another secret key: as good as absent
-
-
-INSERT_DETAILED = text(
-    'INSERT INTO outbox ("key", kind, wave_id, chat_sealed, detail_sealed, language, state, '
-    "not_before, created_on) VALUES (:key, :kind, :wave_id, :chat_sealed, :detail_sealed, "
-    ":language, 'queued', :not_before, :created_on) ON CONFLICT (\"key\") DO NOTHING "
-    "RETURNING id"
-)
 
 
 @dataclass(frozen=True)
@@ -266,7 +260,7 @@ async def queue_followup(
                 server_key, {"f": followup_id, "u": text_for[home]}, _detail_box(key)
             )
         added = await uow.session.execute(
-            INSERT_DETAILED,
+            INSERT_MESSAGE,
             {
                 "key": key,
                 "kind": row_kind,

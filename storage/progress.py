@@ -66,13 +66,14 @@ async def record(uow: UnitOfWork, wave_id: int, shown: Mapping[str, int], today:
 
 
 async def view(
-    uow: UnitOfWork, wave: Wave, scope: str, today: date
+    uow: UnitOfWork, wave: Wave, scope: str, today: date, *, role_unit: str
 ) -> tuple[Tree, list[ProgressRow]] | None:
-    """What /progress shows for `scope` (None: not a unit of the wave), with every pool
-    count it discloses recorded for the wave's audit in the same transaction."""
+    """What /progress shows for `scope` (None: not `role_unit` or a unit below it in the
+    wave's organisation), with every pool count it discloses recorded for the wave's audit
+    in the same transaction."""
     org = await uow.waves.org(wave.id)
     tree = Tree(units_of(org))
-    if scope not in tree.units:
+    if scope not in tree.subtree(role_unit):
         return None
     counts = await released(uow, wave.id, org)
     await record(uow, wave.id, shown_pools(tree, counts, scope), today)

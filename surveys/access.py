@@ -108,6 +108,16 @@ def subtree(parents: Mapping[str, str | None], code: str) -> set[str]:
     return out
 
 
+def ancestors_or_self(parents: Mapping[str, str | None], code: str) -> list[str]:
+    """`code` and the units above it, nearest first, given each unit's parent."""
+    chain: list[str] = []
+    current: str | None = code
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
 def may_see_scope(parents: Mapping[str, str | None], role_unit: str, scope: str) -> bool:
     """A scope is the role's unit or a unit below it, in the wave's organisation."""
     return scope in subtree(parents, role_unit)

@@ -59,6 +59,7 @@ class Tree:
 
     def __init__(self, units: Sequence[ProgressUnit]):
         self.units = {u.code: u for u in units}
+        self.parents = {u.code: u.parent for u in units}
         self.children: dict[str, list[str]] = {}
         for u in units:
             if u.parent and u.parent in self.units:
@@ -74,11 +75,8 @@ class Tree:
         """Whether a unit has a count of its own (a watch waits with its station)."""
         return self.pool(code) == code
 
-    def parents(self) -> dict[str, str | None]:
-        return {u.code: u.parent for u in self.units.values()}
-
     def subtree(self, code: str) -> set[str]:
-        return subtree(self.parents(), code)
+        return subtree(self.parents, code)
 
     def pools_in(self, code: str) -> set[str]:
         """The pools whose responses count towards a unit's figure."""

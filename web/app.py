@@ -589,10 +589,7 @@ class Dashboard:
             if wave is None:
                 raise Page(404, t("progress_closed", language))
             scope = request.query.get("unit") or grant.unit
-            org = await uow.waves.org(wave.id)
-            if scope not in subtree({u.code: u.parent_code for u in org}, grant.unit):
-                raise Page(403, t("web_no_access", language))
-            shown = await progress.view(uow, wave, scope, today)
+            shown = await progress.view(uow, wave, scope, today, role_unit=grant.unit)
             if shown is None:
                 raise Page(403, t("web_no_access", language))
             roles.record(

@@ -25,7 +25,7 @@ async def view(sessions: Sessions, wave_id: int, scope: str) -> dict[str, int | 
     async with UnitOfWork(sessions) as uow:
         wave = await uow.waves.get(wave_id)
         assert wave is not None
-        shown = await progress.view(uow, wave, scope, TODAY)
+        shown = await progress.view(uow, wave, scope, TODAY, role_unit="NFRS")
         await uow.commit()
     assert shown is not None
     return {r.code: r.count for r in shown[1]}
