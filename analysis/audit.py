@@ -1042,13 +1042,15 @@ def audit_question(
     parents: dict[int, list[int]],
     safe: Safe,
     stats: AuditStats,
+    later: frozenset[int] = frozenset(),
 ) -> list[Failure]:
     """Hidden groups of one question: its n (if optional), pinned or unanimous answers.
 
     Only groups under the threshold among those answering: a larger hidden group whose
     answers could be worked out tells nothing about fewer than k people, as long as every
     smaller group inside it is protected, and every one of those is checked (down to the
-    finest groups, published or not).
+    finest groups, published or not). Groups in `later` (their size already failed this
+    round) are left for the round after their repair.
     """
     key = question.question.key
     pattern = hidden.pattern(key)
@@ -1065,7 +1067,7 @@ def audit_question(
     wanted = [
         structure.cells[c]
         for c, options in implied.items()
-        if c not in done or not done[c] <= options
+        if (c not in done or not done[c] <= options) and c not in later
     ]
     failures: list[Failure] = []
     if not wanted:
@@ -1212,15 +1214,14 @@ def run(
     """Audit every component for the cells not yet shown safe; returns the failures.
 
     Each component's respondent counts and each of its questions are separate audits
-    (each writes only its own part of `safe`), run side by side on a thread pool.
+    (each writes only its own part of `safe`), run side by side on a thread pool: the
+    respondent counts of every component first, then the questions.
     """
     started = time.perf_counter()
     parents = parents_of(structure)
-    tasks: list[tuple[list[int], QuestionCounts | None]] = []
-    for blocks in components(structure, hidden):
-        stats.components += 1
-        tasks.append((blocks, None))
-        tasks += [(blocks, question) for question in counts.questions]
+    groups = components(structure, hidden)
+    stats.components += len(groups)
+    later: frozenset[int] = frozenset()
 
     def audit(task: tuple[list[int], QuestionCounts | None]) -> tuple[list[Failure], AuditStats]:
         blocks, question = task
@@ -1230,7 +1231,7 @@ def run(
                 found = audit_respondents(structure, counts, values, hidden, blocks, safe, own)
             else:
                 found = audit_question(
-                    structure, counts, values, hidden, blocks, question, parents, safe, own
+                    structure, counts, values, hidden, blocks, question, parents, safe, own, later
                 )
         except Exception as exc:  # fail closed: an audit that breaks hides its blocks
             log.exception("disclosure audit failed on blocks %s; hiding them", sorted(blocks))
@@ -1244,11 +1245,22 @@ def run(
         width = 1 if question is None else len(question.options) + 1
         return -width * sum(structure.blocks[b].size for b in blocks)
 
+    def audit_all(
+        tasks: list[tuple[list[int], QuestionCounts | None]],
+    ) -> list[tuple[list[Failure], AuditStats]]:
+        order = sorted(range(len(tasks)), key=lambda i: size(tasks[i]))
+        with ThreadPoolExecutor(max_workers=workers()) as pool:
+            done = dict(zip(order, pool.map(audit, [tasks[i] for i in order]), strict=True))
+        return [done[i] for i in range(len(tasks))]  # the same order every time
+
     _new_highs()  # the first solver is made here: it silences HiGHS's banner process-wide
-    order = sorted(range(len(tasks)), key=lambda i: size(tasks[i]))
-    with ThreadPoolExecutor(max_workers=workers()) as pool:
-        done = dict(zip(order, pool.map(audit, [tasks[i] for i in order]), strict=True))
-    outcomes = [done[i] for i in range(len(tasks))]  # failures in the same order every time
+    # Respondents first: a group whose size fails is repaired before its questions are
+    # looked at, so they need not prove the same again in every question's program.
+    outcomes = audit_all([(blocks, None) for blocks in groups])
+    later = frozenset(f.cell for found, _ in outcomes for f in found if f.pattern == RESPONDENTS)
+    outcomes += audit_all(
+        [(blocks, question) for blocks in groups for question in counts.questions]
+    )
     failures: list[Failure] = []
     for found, own in outcomes:
         failures += found
