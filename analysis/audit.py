@@ -293,17 +293,16 @@ class Reduced:
         for taken, rows, coefficients, by_sign in reversed(self.passes):
             reduced = cost[taken] - self.by_column[:, taken].T @ every
             need = reduced / coefficients
+            # A pinning row has no free unknown left, so it is no kept row and pins in
+            # this pass only: its dual is still 0 here.
             exact = ~by_sign
-            every[rows[exact]] += need[exact]
+            every[rows[exact]] = need[exact]
             # A row that pins its unknowns to 0 by its sign needs a dual only where one
             # of them would otherwise rather be above 0.
             up = by_sign & (coefficients > 0)
             down = by_sign & (coefficients < 0)
-            low = np.zeros(len(every))
-            np.minimum.at(low, rows[up], need[up])
-            high = np.zeros(len(every))
-            np.maximum.at(high, rows[down], need[down])
-            every += low + high
+            np.minimum.at(every, rows[up], need[up])
+            np.maximum.at(every, rows[down], need[down])
         return np.flatnonzero(np.abs(every) > TOLERANCE)
 
 
