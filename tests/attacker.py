@@ -272,7 +272,8 @@ class Attacker:
                 )
         return out
 
-    def exposures(self) -> list[Exposure]:
+    def exposures(self, only: set[tuple[str, str]] | None = None) -> list[Exposure]:
+        """What can be worked out about every hidden group (or only these groups)."""
         found: list[Exposure] = []
         k_of = {
             "all": self.p.k_unit,
@@ -288,7 +289,9 @@ class Attacker:
                 ]
         for name, group, base, parts, hidden, hidden_answers in self.targets():
             breakdown = name.split(":")[-1]
-            if not self.about_varying(breakdown):
+            if not self.about_varying(breakdown) or (
+                only is not None and (breakdown, group) not in only
+            ):
                 continue
             k = k_of.get(breakdown, self.p.k_characteristic)
             members = self.within(base, parts)
