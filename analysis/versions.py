@@ -69,6 +69,7 @@ def join(structure: Structure, withdrawals: int) -> Joint:
             list(cell.blocks),
             cell.headcount,
             published,
+            own=not prefix,
         )
         cells.append(joint)
         index[joint.key] = joint.id

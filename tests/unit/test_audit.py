@@ -94,3 +94,42 @@ def test_a_proof_names_the_figure_that_pinned_a_count_only_where_it_needs_it() -
     assert program.extreme(np.array([0, 2]), np.ones(2), False, stats) == 5
     assert program.binding == {("B", 0)}
     assert stats.programs == before
+
+
+def test_a_lift_remembers_only_points_every_figure_allows() -> None:
+    """Program.lift fills the pool the audit takes as proof that a sum can be above 0 (a
+    group that may hold other answers): each point must agree with every published
+    figure, be whole and never negative, and lift every sum it can at once."""
+    rng = np.random.default_rng(11)
+    remembered = 0
+    for _ in range(40):
+        columns = 10
+        truth = rng.integers(0, 4, columns) * (rng.random(columns) < 0.7)
+        rows: list[Row] = []
+        for _ in range(6):
+            members = sorted(
+                int(c) for c in rng.choice(columns, int(rng.integers(2, 5)), replace=False)
+            )
+            value = float(truth[members].sum())
+            rows.append((members, [1.0] * len(members), value, value, "shown"))
+        program = _program(columns, rows)
+        program.truth = truth.astype(float)
+        groups = [np.flatnonzero(truth == 0)[:2], np.array([int(rng.integers(columns))])]
+        groups = [g for g in groups if len(g)]
+        before = len(program.pool)
+        program.lift(groups, AuditStats())
+        for point in program.pool[before:]:
+            remembered += 1
+            assert np.all(point >= 0) and np.array_equal(point, np.round(point))
+            for members, _, low, high, _ in rows:
+                assert low - 1e-9 <= point[members].sum() <= high + 1e-9
+    assert remembered > 20
+
+    # Two groups that can both be above 0 at once are, by one solution.
+    program = _program(
+        4, [([0, 1], [1, 1], 2, 2, "A"), ([2, 3], [1, 1], 2, 2, "B"), ([0, 2], [1, 1], 2, 4, None)]
+    )
+    program.truth = np.array([2, 0, 2, 0], dtype=float)
+    program.lift([np.array([1]), np.array([3])], AuditStats())
+    assert program.reach(np.array([1]))[1] >= 1 and program.reach(np.array([3]))[1] >= 1
+    assert any(point[1] >= 1 and point[3] >= 1 for point in program.pool)
