@@ -1207,17 +1207,18 @@ def audit_question(
                 )
             )
             failed.add(cell.id)
-    # Everyone alike: only possible to prove if it is true. Checked for the version's own
-    # groups whether or not they can be shown not to be empty: whoever knows one of its
-    # people answered learns the answer all the same (docs/privacy.md, rule 3). Not so an
-    # earlier version's groups or the withdrawn responses': comparing versions publishes,
-    # unavoidably, that a withdrawn file all gave one answer, which every group of it
-    # shares; those are checked once they are shown not to be empty.
+    # Everyone alike: only possible to prove if it is true. Checked whether or not the
+    # group can be shown not to be empty: whoever knows one of its people answered learns
+    # the answer all the same (docs/privacy.md, rule 3). Not so in a correction, audited
+    # with the versions before it: comparing versions publishes, unavoidably, that a
+    # withdrawn file all gave one answer, and an earlier version's shown groups what
+    # their people all chose; there a group is checked once it cannot be empty.
+    may_be_empty = structure.versions == 1
     unanimous = [
         cell
         for cell in interest
         if cell.id not in failed
-        and (cell.own or not _can_be(program, people[cell.id], 0, 10**9))
+        and (may_be_empty or not _can_be(program, people[cell.id], 0, 10**9))
         and any(
             answer_values[cell.id, o] == n_values[cell.id] and o not in implied[cell.id]
             for o in range(len(question.options))

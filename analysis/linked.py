@@ -67,10 +67,6 @@ class Cell:
     finest groups that are never shown on their own (a station's responses given without
     a watch, the women of Fire Control in an area × sex table): the audit checks them too,
     since subtraction could single them out just the same.
-
-    A correction's joint structure (analysis/versions.py) also holds the groups of the
-    versions before it and of the responses it withdraws; those are not the new version's
-    own (`own` false).
     """
 
     id: int
@@ -80,7 +76,6 @@ class Cell:
     blocks: list[int] = field(default_factory=list)
     headcount: int | None = None
     published: bool = True
-    own: bool = True
 
     @property
     def key(self) -> Key:
@@ -124,6 +119,9 @@ class Structure:
     blocks: list[Block]
     categories: dict[str, list[str]]
     floors: list[Floor] = field(default_factory=list)
+    # How many versions of the wave's figures it holds: more than 1 for a correction's
+    # joint structure (analysis/versions.py).
+    versions: int = 1
 
     def cell(self, key: Key) -> Cell:
         return self.cells[self.index[key]]

@@ -69,7 +69,6 @@ def join(structure: Structure, withdrawals: int) -> Joint:
             list(cell.blocks),
             cell.headcount,
             published,
-            own=not prefix,
         )
         cells.append(joint)
         index[joint.key] = joint.id
@@ -110,7 +109,9 @@ def join(structure: Structure, withdrawals: int) -> Joint:
         blocks.append(Block(block.name, size * n_parts, _never, members, partitions))
     # Progress floors count chat responses released in batches; a correction withdraws only
     # imports (part 1 onwards), so a floor stays on part 0, the first base cells of its block.
-    joint = Structure(cells, index, blocks, structure.categories, structure.floors)
+    joint = Structure(
+        cells, index, blocks, structure.categories, structure.floors, versions=len(counted)
+    )
     return Joint(joint, versions, parts)
 
 
