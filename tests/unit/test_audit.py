@@ -23,6 +23,23 @@ def _program(columns: int, rows: Sequence[Row]) -> Program:
     return program
 
 
+def _random_program(
+    rng: np.random.Generator, columns: int, figures: int, smallest: int
+) -> tuple[Program, list[Row], np.ndarray]:
+    """Published sums of `smallest` to 4 random unknowns of a random truth (some 0)."""
+    truth = rng.integers(0, 4, columns) * (rng.random(columns) < 0.7)
+    rows: list[Row] = []
+    for _ in range(figures):
+        members = sorted(
+            int(c) for c in rng.choice(columns, int(rng.integers(smallest, 5)), replace=False)
+        )
+        value = float(truth[members].sum())
+        rows.append((members, [1.0] * len(members), value, value, "shown"))
+    program = _program(columns, rows)
+    program.truth = truth.astype(float)
+    return program, rows, truth
+
+
 def test_pinned_counts_change_no_bound() -> None:
     """Random programs with shown zeros and one-count figures: every bound the reduced
     program gives is the whole program's linear optimum (solved apart, by scipy)."""
@@ -30,16 +47,7 @@ def test_pinned_counts_change_no_bound() -> None:
     compared = 0
     for _ in range(40):
         columns = 9
-        truth = rng.integers(0, 4, columns) * (rng.random(columns) < 0.7)
-        rows: list[Row] = []
-        for _ in range(7):
-            members = sorted(
-                int(c) for c in rng.choice(columns, int(rng.integers(1, 5)), replace=False)
-            )
-            value = float(truth[members].sum())
-            rows.append((members, [1.0] * len(members), value, value, "shown"))
-        program = _program(columns, rows)
-        program.truth = truth.astype(float)
+        program, rows, _ = _random_program(rng, columns, figures=7, smallest=1)
         reduced = program.reduced()
         assert reduced.free < columns or all(len(r[0]) > 1 and r[2] > 0 for r in rows)
         matrix = np.zeros((len(rows), columns))
@@ -104,16 +112,7 @@ def test_a_lift_remembers_only_points_every_figure_allows() -> None:
     remembered = 0
     for _ in range(40):
         columns = 10
-        truth = rng.integers(0, 4, columns) * (rng.random(columns) < 0.7)
-        rows: list[Row] = []
-        for _ in range(6):
-            members = sorted(
-                int(c) for c in rng.choice(columns, int(rng.integers(2, 5)), replace=False)
-            )
-            value = float(truth[members].sum())
-            rows.append((members, [1.0] * len(members), value, value, "shown"))
-        program = _program(columns, rows)
-        program.truth = truth.astype(float)
+        program, rows, truth = _random_program(rng, columns, figures=6, smallest=2)
         groups = [np.flatnonzero(truth == 0)[:2], np.array([int(rng.integers(columns))])]
         groups = [g for g in groups if len(g)]
         before = len(program.pool)
