@@ -475,13 +475,8 @@ class Program:
         solution = reduced.expand(np.asarray(result.col_value))
         duals = np.asarray(result.row_dual) if result.dual_valid else np.zeros(len(reduced.rows))
         self._proof = (duals, unique, sign * weights)
-        if np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
-            self._remember(np.round(solution))
+        if self._keep(solution):
             return float(value)
-        if self.columns > INTEGER_COLUMNS:
-            self.relaxed.append(solution)
-            if len(self.relaxed) > POOL_SIZE:
-                self.relaxed.pop(0)
         if not exact:
             return None
         if decides is None:
@@ -592,13 +587,7 @@ class Program:
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return
-        solution = reduced.expand(np.asarray(solver.getSolution().col_value)[:free])
-        if np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
-            self._remember(np.round(solution))
-        elif self.columns > INTEGER_COLUMNS:
-            self.relaxed.append(solution)
-            if len(self.relaxed) > POOL_SIZE:
-                self.relaxed.pop(0)
+        self._keep(reduced.expand(np.asarray(solver.getSolution().col_value)[:free]))
 
     def _prepare(self) -> Any:
         if self._solver is None:
@@ -659,6 +648,18 @@ class Program:
         finally:
             solver.setOptionValue("mip_max_improving_sols", highspy.kHighsIInf)
             solver.deleteRows(1, np.array([row], dtype=np.int32))
+
+    def _keep(self, solution: np.ndarray) -> bool:
+        """Keep an optimal solution for `reach`: in the pool if it is whole, else among the
+        relaxed ones of a program too large for integer programs. Whether it was whole."""
+        if np.all(np.abs(solution - np.round(solution)) <= TOLERANCE):
+            self._remember(np.round(solution))
+            return True
+        if self.columns > INTEGER_COLUMNS:
+            self.relaxed.append(solution)
+            if len(self.relaxed) > POOL_SIZE:
+                self.relaxed.pop(0)
+        return False
 
     def _remember(self, solution: np.ndarray) -> None:
         self.pool.append(solution)
@@ -1224,22 +1225,22 @@ def audit_question(
             for o in range(len(question.options))
         )
     ]
-    if not multi:
-        _push_up(
-            program,
-            [
-                np.concatenate(
-                    [
-                        model.answer_columns(cell.id, cell.blocks[0], o)
-                        for o in range(len(question.options))
-                        if answer_values[cell.id, o] != n_values[cell.id]
-                    ]
-                )
-                for cell in unanimous
-                if len(question.options) > 1
-            ],
-            stats,
-        )
+    # A single choice's other answers, for each group (one option holds all n of them).
+    others_of = (
+        {
+            cell.id: np.concatenate(
+                [
+                    model.answer_columns(cell.id, cell.blocks[0], o)
+                    for o in range(len(question.options))
+                    if answer_values[cell.id, o] != n_values[cell.id]
+                ]
+            )
+            for cell in unanimous
+        }
+        if not multi and len(question.options) > 1
+        else {}
+    )
+    _push_up(program, list(others_of.values()), stats)
     for cell in unanimous:
         n = int(n_values[cell.id])
         for option in range(len(question.options)):
@@ -1249,14 +1250,9 @@ def audit_question(
             if multi:
                 gap = program.high_difference(people[cell.id], chosen, stats, decides=0)
             else:
-                others = [
-                    model.answer_columns(cell.id, cell.blocks[0], o)
-                    for o in range(len(question.options))
-                    if o != option
-                ]
-                if not others:
+                if cell.id not in others_of:
                     continue
-                columns = np.concatenate(others)
+                columns = others_of[cell.id]
                 if program.reach(columns)[1] >= 0.5:
                     continue
                 gap = program.high(columns, stats, decides=0)
